@@ -1,0 +1,39 @@
+"""One error hierarchy. The CLI turns each into one line and an exit code; nothing else exits."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class SyncerError(Exception):
+    """A failure the user can act on: its message is the one line they see."""
+
+    exit_code = EXIT_FAILED
+
+
+class ConfigError(SyncerError):
+    """The configuration or the command line is wrong; nothing was read or written."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+class SourceError(SyncerError):
+    """The notes document could not be read as what it claims to be."""
+
+
+class PageError(SyncerError):
+    """An archive page could not be read, understood or written."""
+
+
+class VersionConflict(PageError):
+    """Someone saved the page between our read and our write; the sync re-reads and retries."""
+
+
+class SectionConflict(SyncerError):
+    """Sections edited on the page since the last sync were kept, not overwritten."""

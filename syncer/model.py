@@ -1,0 +1,159 @@
+"""The plain data that flows between stages: a read document, then parsed meetings.
+
+Sources turn a file or an API response into a ``Document`` (tabs of flat blocks), the parser
+turns blocks into ``Meeting``s, and the renderer only ever sees these types. Everything is a
+frozen dataclass so stages can be tested by comparing values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Inline marks a text run can carry. Sources map their own styling onto these names.
+BOLD = "bold"
+ITALIC = "italic"
+UNDERLINE = "underline"
+STRIKE = "strike"
+CODE = "code"
+SUPERSCRIPT = "sup"
+SUBSCRIPT = "sub"
+MARKS = (BOLD, ITALIC, UNDERLINE, STRIKE, CODE, SUPERSCRIPT, SUBSCRIPT)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A run of text with one set of marks and an optional link target (the real URL)."""
+
+    text: str
+    marks: frozenset[str] = frozenset()
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A soft line break inside a paragraph (Google's U+000B, an HTML ``<br>``)."""
+
+
+@dataclass(frozen=True)
+class DateChip:
+    """A Google Docs date chip: the calendar date it stands for and the text it shows."""
+
+    date: dt.date
+    display: str
+
+
+Inline = Text | LineBreak | DateChip
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph; ``heading`` is 1-6 for a heading, 0 for body text."""
+
+    inlines: tuple[Inline, ...]
+    heading: int = 0
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One flat list entry as a source sees it; the parser rebuilds nesting from ``level``."""
+
+    inlines: tuple[Inline, ...]
+    level: int = 0
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: rows of cells, each cell a sequence of blocks (nested lists once parsed)."""
+
+    rows: tuple[tuple[tuple[Block | ItemList, ...], ...], ...]
+
+
+Block = Paragraph | ListItem | Table
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One document tab. A tab boundary always ends a meeting."""
+
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a source read: its tabs, and what it left out on purpose (shown in the preview)."""
+
+    tabs: tuple[Tab, ...]
+    omitted: tuple[str, ...] = ()
+    revision: str | None = None
+
+
+# --- parsed meetings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """A nested note: its text and the lists nested under it."""
+
+    inlines: tuple[Inline, ...]
+    children: tuple[ItemList, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A top-level list item of a meeting.
+
+    ``tags`` are the canonical intents found in its leading brackets, in order; ``inlines`` is
+    its text with those intent brackets taken out (presenters and other brackets stay as
+    written); ``presenter`` is who brings it, when the text says so.
+    """
+
+    inlines: tuple[Inline, ...]
+    children: tuple[ItemList, ...] = ()
+    tags: tuple[str, ...] = ()
+    presenter: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """A bulleted or numbered list; at the top of a meeting its items are ``Topic``s."""
+
+    items: tuple[Item | Topic, ...]
+    ordered: bool = False
+
+
+MeetingBlock = Paragraph | ItemList | Table
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A dated meeting: everything between its date heading and the next one."""
+
+    date: dt.date
+    blocks: tuple[MeetingBlock, ...] = field(default=())
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        """The topics of the meeting, across all of its top-level lists, in order."""
+        return tuple(
+            item
+            for block in self.blocks
+            if isinstance(block, ItemList)
+            for item in block.items
+            if isinstance(item, Topic)
+        )
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The text a reader sees, without marks: used for dates, tags and previews."""
+    parts = []
+    for inline in inlines:
+        if isinstance(inline, Text):
+            parts.append(inline.text)
+        elif isinstance(inline, DateChip):
+            parts.append(inline.display)
+        else:
+            parts.append("\n")
+    return "".join(parts)

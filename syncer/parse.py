@@ -1,0 +1,189 @@
+"""Blocks → meetings and topics: where meetings start, what belongs to them, what a topic is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from syncer.dates import read_date
+from syncer.model import (
+    Block,
+    DateChip,
+    Document,
+    Inline,
+    Item,
+    ItemList,
+    ListItem,
+    Meeting,
+    MeetingBlock,
+    Paragraph,
+    Table,
+    Text,
+    Topic,
+)
+
+INTENTS = ("inform", "ideation", "analysis", "quest")
+DEFAULT_ALIASES: Mapping[str, str] = {"question": "quest", "informish": "inform"}
+
+_BRACKET = re.compile(r"\s*\[([^\[\]\n]{1,60})\]")
+_PRESENTER = re.compile(r"\s*\(([^()\n]{1,60})\)")
+_NAME_LIKE = re.compile(r"[A-Z][\w.'’-]*(?:[ /][A-Z][\w.'’-]*){0,3}")
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """How to read a notes doc: extra intent aliases, and whether 01/02/2023 is 1 February."""
+
+    aliases: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ALIASES))
+    day_first: bool = False
+
+    def intent(self, name: str) -> str | None:
+        """The canonical intent a bracket word stands for, if it stands for one."""
+        word = name.strip().lower()
+        return word if word in INTENTS else self.aliases.get(word)
+
+
+def parse_document(document: Document, options: ParseOptions | None = None) -> tuple[Meeting, ...]:
+    """All meetings of all tabs, in document order; a date that appears twice is one meeting."""
+    options = options or ParseOptions()
+    by_date: dict = {}
+    for tab in document.tabs:
+        for meeting in _meetings_of(tab.blocks, options):
+            earlier = by_date.get(meeting.date)
+            by_date[meeting.date] = (
+                meeting
+                if earlier is None
+                else Meeting(meeting.date, earlier.blocks + meeting.blocks)
+            )
+    return tuple(by_date.values())
+
+
+def meeting_date(block: Block, options: ParseOptions):
+    """The date a block opens a meeting for: a heading or a lone paragraph that is only a date."""
+    if not isinstance(block, Paragraph):
+        return None
+    if len(block.inlines) == 1 and isinstance(block.inlines[0], DateChip):
+        return block.inlines[0].date
+    if any(isinstance(inline, DateChip) for inline in block.inlines):
+        return None
+    text = "".join(inline.text for inline in block.inlines if isinstance(inline, Text))
+    return read_date(text, day_first=options.day_first)
+
+
+def _meetings_of(blocks: Iterable[Block], options: ParseOptions) -> Iterable[Meeting]:
+    date, body = None, []
+    for block in blocks:
+        opens = meeting_date(block, options)
+        if opens is not None:
+            if date is not None:
+                yield Meeting(date, _structure(body, options))
+            date, body = opens, []
+        elif date is not None:
+            body.append(block)
+    if date is not None:
+        yield Meeting(date, _structure(body, options))
+
+
+def _structure(blocks: Iterable[Block], options: ParseOptions | None) -> tuple[MeetingBlock, ...]:
+    """Group runs of flat list items into nested lists; with options, top items are topics."""
+    result: list[MeetingBlock] = []
+    run: list[ListItem] = []
+    for block in [*blocks, None]:
+        if isinstance(block, ListItem):
+            run.append(block)
+            continue
+        if run:
+            result.append(_list(run, options))
+            run = []
+        if isinstance(block, Table):
+            result.append(_table(block))
+        elif block is not None:
+            result.append(block)
+    return tuple(result)
+
+
+def _list(run: list[ListItem], options: ParseOptions | None) -> ItemList:
+    tree = _nest(run, 0)
+    if options is None:
+        return tree
+    return ItemList(tuple(_topic(item, options) for item in tree.items), tree.ordered)
+
+
+def _table(table: Table) -> Table:
+    """Cells keep their lists nested, but a list in a cell holds notes, not topics."""
+    return Table(tuple(tuple(_structure(cell, None) for cell in row) for row in table.rows))
+
+
+def _nest(run: list[ListItem], depth: int) -> ItemList:
+    """Rebuild nesting from levels; a level deeper than one step nests one step."""
+    items: list[Item] = []
+    start = 0
+    while start < len(run):
+        end = start + 1
+        while end < len(run) and run[end].level > depth:
+            end += 1
+        children = run[start + 1 : end]
+        nested = (_nest(children, depth + 1),) if children else ()
+        items.append(Item(run[start].inlines, nested))
+        start = end
+    return ItemList(tuple(items), run[0].ordered)
+
+
+def _topic(item: Item, options: ParseOptions) -> Topic:
+    """Split a top-level item into its intent tags, its presenter and its remaining text."""
+    head = _leading_text(item.inlines)
+    tags: list[str] = []
+    cuts: list[tuple[int, int]] = []
+    presenter = None
+    position = 0
+    while bracket := _BRACKET.match(head, position):
+        intents = [options.intent(word) for word in bracket.group(1).split("/")]
+        if all(intents):
+            tags.extend(tag for tag in intents if tag not in tags)
+            cuts.append((bracket.start(), bracket.end()))
+        elif presenter is None and _NAME_LIKE.fullmatch(bracket.group(1).strip()):
+            presenter = bracket.group(1).strip()
+        position = bracket.end()
+    named = _PRESENTER.match(head, position)
+    if named:
+        presenter = named.group(1).strip()
+    inlines = _lstrip(_cut(item.inlines, cuts)) if cuts else item.inlines
+    return Topic(inlines, item.children, tuple(tags), presenter)
+
+
+def _leading_text(inlines: tuple[Inline, ...]) -> str:
+    text = []
+    for inline in inlines:
+        if not isinstance(inline, Text):
+            break
+        text.append(inline.text)
+    return "".join(text)
+
+
+def _cut(inlines: tuple[Inline, ...], cuts: list[tuple[int, int]]) -> tuple[Inline, ...]:
+    """Remove character spans (offsets into the leading text) from the inline runs."""
+    result: list[Inline] = []
+    offset = 0
+    for inline in inlines:
+        if not isinstance(inline, Text) or offset >= cuts[-1][1]:
+            result.append(inline)
+            continue
+        kept = "".join(
+            char
+            for index, char in enumerate(inline.text, start=offset)
+            if not any(start <= index < end for start, end in cuts)
+        )
+        offset += len(inline.text)
+        if kept:
+            result.append(Text(kept, inline.marks, inline.link))
+    return tuple(result)
+
+
+def _lstrip(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    if inlines and isinstance(inlines[0], Text):
+        first = inlines[0]
+        stripped = first.text.lstrip()
+        rest = inlines[1:]
+        return ((Text(stripped, first.marks, first.link), *rest)) if stripped else _lstrip(rest)
+    return inlines

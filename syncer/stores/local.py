@@ -1,0 +1,86 @@
+"""The ``file:`` target: each page is ``<title>.xhtml`` (the exact storage body) in a folder.
+
+Beside it, ``<title>.meta.json`` keeps the version, the last version message and the sync
+state. Writes go to a temporary file and are renamed into place, so a crash never leaves a
+half-written page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from syncer.errors import PageError, VersionConflict
+from syncer.stores.base import Page
+
+
+class LocalPageStore:
+    """Archive pages as files in a folder, with versions checked like Confluence checks them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def find(self, title: str) -> Page | None:
+        body_path = self._path(title, ".xhtml")
+        if not body_path.exists():
+            return None
+        meta = self._meta(title)
+        try:
+            body = body_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise PageError(f"cannot read page {body_path}: {error}") from None
+        return Page(title, body, meta.get("version", 1), str(body_path), meta.get("state", {}))
+
+    def create(self, title: str, body: str, state: Mapping[str, str], message: str) -> Page:
+        if self._path(title, ".xhtml").exists():
+            raise VersionConflict(f"page '{title}' was created by someone else meanwhile")
+        return self._write(title, body, 1, state, message)
+
+    def update(self, page: Page, body: str, state: Mapping[str, str], message: str) -> Page:
+        current = self._meta(title=page.title).get("version", 1)
+        if current != page.version:
+            raise VersionConflict(
+                f"page '{page.title}' is at version {current}, not {page.version}"
+            )
+        return self._write(page.title, body, page.version + 1, state, message)
+
+    def _write(
+        self, title: str, body: str, version: int, state: Mapping[str, str], message: str
+    ) -> Page:
+        meta = {"title": title, "version": version, "message": message, "state": dict(state)}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _atomic_write(self._path(title, ".xhtml"), body)
+            _atomic_write(self._path(title, ".meta.json"), json.dumps(meta, indent=2) + "\n")
+        except OSError as error:
+            raise PageError(f"cannot write page '{title}' in {self.folder}: {error}") from None
+        return Page(title, body, version, str(self._path(title, ".xhtml")), dict(state))
+
+    def _meta(self, title: str) -> dict:
+        path = self._path(title, ".meta.json")
+        if not path.exists():
+            return {}
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise PageError(f"cannot read page metadata {path}: {error}") from None
+        if not isinstance(meta, dict):
+            raise PageError(f"page metadata {path} is not a JSON object")
+        return meta
+
+    def _path(self, title: str, suffix: str) -> Path:
+        return self.folder / (title.replace("/", "∕").replace("\0", "") + suffix)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,91 @@
+"""source → meetings → storage → merge → plan → apply. The only place the stages meet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+
+from syncer.errors import VersionConflict
+from syncer.merge import merge_page, section_heading_level
+from syncer.model import Document, Meeting
+from syncer.parse import parse_document
+from syncer.plan import PagePlan, Plan
+from syncer.render import render_meeting
+from syncer.settings import Settings
+from syncer.stores.base import Page, PageStore
+
+WRITE_ATTEMPTS = 4
+NEW_PAGE_PREAMBLE = (
+    "<p>Notes of each meeting, newest first. The dated sections below are copied here from"
+    " the team's shared notes doc by notes-sync; this introduction is yours to edit.</p>\n"
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The dates a run covers (``backfill --since/--until``); open ends take everything."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def __contains__(self, date: dt.date) -> bool:
+        return (self.since is None or date >= self.since) and (
+            self.until is None or date <= self.until
+        )
+
+
+@dataclass(frozen=True)
+class Planner:
+    """Plans pages against a store; kept so a write that lost a race can plan again."""
+
+    settings: Settings
+    store: PageStore
+    force: bool = False
+
+    def plan(self, document: Document, source: str, window: Window = Window()) -> Plan:
+        meetings = [m for m in parse_document(document, self.settings.parse) if m.date in window]
+        pages: dict[str, list[Meeting]] = {}
+        for meeting in meetings:
+            pages.setdefault(self.settings.page_title(meeting.date.year), []).append(meeting)
+        ordered = sorted(pages.items(), key=lambda item: -max(m.date for m in item[1]).toordinal())
+        return Plan(source, tuple(self.plan_page(t, ms) for t, ms in ordered), document.omitted)
+
+    def plan_page(self, title: str, meetings: tuple[Meeting, ...]) -> PagePlan:
+        current = self.store.find(title)
+        body = current.body if current else NEW_PAGE_PREAMBLE
+        day_first = self.settings.parse.day_first
+        level = section_heading_level(body, day_first=day_first)
+        rendered = {m.date: render_meeting(m, level) for m in meetings}
+        state = current.state if current else {}
+        merged = merge_page(body, rendered, state, force=self.force, day_first=day_first)
+        return PagePlan(title, current, merged, tuple(meetings))
+
+
+def apply_plan(plan: Plan, planner: Planner) -> list[tuple[PagePlan, Page | None]]:
+    """Write each page that changed, once; on a lost race re-read, re-merge and try again."""
+    return [_write(page, planner) for page in plan.pages]
+
+
+def _write(page: PagePlan, planner: Planner) -> tuple[PagePlan, Page | None]:
+    retrying = Retrying(
+        stop=stop_after_attempt(WRITE_ATTEMPTS),
+        retry=retry_if_exception_type(VersionConflict),
+        reraise=True,
+    )
+    for attempt in retrying:
+        with attempt:
+            if attempt.retry_state.attempt_number > 1:
+                page = planner.plan_page(page.title, page.meetings)
+            return page, _store(page, planner.store)
+    raise AssertionError("unreachable: Retrying returns or raises")
+
+
+def _store(page: PagePlan, store: PageStore) -> Page | None:
+    merged = page.merge
+    if page.current is None:
+        return store.create(page.title, merged.body, merged.state, page.version_message())
+    if not merged.changed:
+        return None
+    return store.update(page.current, merged.body, merged.state, page.version_message())

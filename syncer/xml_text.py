@@ -1,0 +1,27 @@
+"""The one place where user text becomes storage-format XML text or attribute values."""
+
+from __future__ import annotations
+
+import re
+
+# Characters XML 1.0 forbids outright (C0 controls but tab/newline/CR, surrogates, U+FFFE/F).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def escape(text: str) -> str:
+    """Text safe inside an element or a double-quoted attribute: no markup, no illegal chars."""
+    text = _ILLEGAL.sub("", text)
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def safe_url(url: str) -> str | None:
+    """The URL when it may become a link (http, https, mailto), else None: no javascript: etc."""
+    cleaned = _ILLEGAL.sub("", url).strip()
+    if any(char.isspace() for char in cleaned):
+        cleaned = cleaned.replace(" ", "%20")
+    if cleaned.lower().startswith(_SAFE_SCHEMES) and len(cleaned) > len("mailto:"):
+        return cleaned
+    return None
