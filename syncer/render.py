@@ -52,7 +52,7 @@ def render_block(block: MeetingBlock, section_level: int = DEFAULT_HEADING_LEVEL
     content = render_inlines(block.inlines)
     if not block.heading:
         return f"<p>{content}</p>"
-    level = section_level + block.heading
+    level = max(section_level + 1, block.heading)
     if level > 6:
         return f"<p><strong>{content}</strong></p>"
     return f"<h{level}>{content}</h{level}>"

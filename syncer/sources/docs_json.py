@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from syncer.dates import read_date
 from syncer.errors import SourceError
 from syncer.model import (
     BOLD,
@@ -234,9 +235,14 @@ def _rich_link(chip: Json) -> list[Inline]:
 
 
 def _date_chip(chip: Json) -> list[Inline]:
-    """The calendar date the chip shows: its instant seen in the chip's own time zone."""
+    """The calendar date the chip shows: its text when that reads as a date, else its
+    instant seen in the chip's own time zone (a date-only chip's instant may be midnight UTC).
+    """
     props = chip.get("dateElementProperties") or {}
     display = props.get("displayText") or ""
+    shown = read_date(display)
+    if shown is not None:
+        return [DateChip(shown, display)]
     try:
         moment = dt.datetime.fromisoformat(props["timestamp"])
     except (KeyError, TypeError, ValueError):

@@ -1,0 +1,41 @@
+"""Local notes files → a ``Document``, chosen by the file's suffix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from syncer.errors import SourceError
+from syncer.model import Document
+from syncer.sources.docs_json import read_docs_json
+from syncer.sources.html_export import read_html_export, read_zip_export
+
+_READERS = {
+    ".json": read_docs_json,
+    ".html": read_html_export,
+    ".htm": read_html_export,
+    ".zip": read_zip_export,
+}
+
+
+def read_file(path: Path, tab: str | None = None) -> Document:
+    """Read a saved ``documents.get`` JSON, an HTML export or a zipped export."""
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        raise SourceError(f"{path}: not a .json, .html or .zip notes file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"notes file not found: {path}") from None
+    except OSError as error:
+        raise SourceError(f"cannot read notes file {path}: {error.strerror}") from None
+    document = reader(data, name=str(path))
+    return select_tab(document, tab, str(path)) if tab else document
+
+
+def select_tab(document: Document, tab: str, name: str) -> Document:
+    """Only the tab with this title (``[source] tab``)."""
+    chosen = tuple(t for t in document.tabs if t.title == tab)
+    if not chosen:
+        titles = ", ".join(repr(t.title) for t in document.tabs) or "none"
+        raise SourceError(f"{name}: no tab titled {tab!r} (tabs: {titles})")
+    return Document(chosen, document.omitted, document.revision)
