@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from syncer.dates import read_date
 from syncer.render import DEFAULT_HEADING_LEVEL
-from syncer.storage import Segment, canonical, fingerprint, heading_level, segments, text_of
+from syncer.storage import Segment, canonical, digest, heading_level, segments, text_of
 
 ADDED, UPDATED, UNCHANGED, KEPT, CONFLICT = "added", "updated", "unchanged", "kept", "conflict"
 
@@ -64,6 +64,7 @@ def merge_page(
 ) -> MergeResult:
     """Replace, insert or keep each dated section; an unchanged page keeps the same string."""
     preamble, chunks = _split(body, day_first)
+    wanted = {date: canonical(section) for date, section in rendered.items()}
     new_state = dict(state)
     statuses: dict[dt.date, str] = {}
     for chunk in chunks:
@@ -72,7 +73,7 @@ def merge_page(
         if chunk.date not in rendered:
             statuses[chunk.date] = KEPT
             continue
-        status = _compare(chunk, rendered[chunk.date], state, force)
+        status = _compare(chunk, wanted[chunk.date], state, force)
         statuses[chunk.date] = status
         if status == UPDATED:
             chunk.raw = _replace_keeping_tail(chunk.raw, rendered[chunk.date])
@@ -80,7 +81,7 @@ def merge_page(
     statuses.update(dict.fromkeys(pending, ADDED))
     for date in rendered:
         if statuses[date] != CONFLICT:
-            new_state[date.isoformat()] = fingerprint(rendered[date])
+            new_state[date.isoformat()] = digest(wanted[date])
     if not any(status in (ADDED, UPDATED) for status in statuses.values()):
         new_body = body
     else:
@@ -89,11 +90,13 @@ def merge_page(
     return MergeResult(new_body, decisions, new_state)
 
 
-def _compare(chunk: _Chunk, section: str, state: Mapping[str, str], force: bool) -> str:
-    if canonical(chunk.raw) == canonical(section):
+def _compare(chunk: _Chunk, wanted: str, state: Mapping[str, str], force: bool) -> str:
+    """``wanted`` is the canonical form of the section we would write."""
+    current = canonical(chunk.raw)
+    if current == wanted:
         return UNCHANGED
     written = state.get(chunk.date.isoformat())
-    if written and not force and fingerprint(chunk.raw) != written:
+    if written and not force and digest(current) != written:
         return CONFLICT
     return UPDATED
 

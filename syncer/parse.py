@@ -162,21 +162,24 @@ def _leading_text(inlines: tuple[Inline, ...]) -> str:
 
 
 def _cut(inlines: tuple[Inline, ...], cuts: list[tuple[int, int]]) -> tuple[Inline, ...]:
-    """Remove character spans (offsets into the leading text) from the inline runs."""
+    """Remove character spans (sorted offsets into the leading text) from the inline runs."""
     result: list[Inline] = []
     offset = 0
     for inline in inlines:
         if not isinstance(inline, Text) or offset >= cuts[-1][1]:
             result.append(inline)
             continue
-        kept = "".join(
-            char
-            for index, char in enumerate(inline.text, start=offset)
-            if not any(start <= index < end for start, end in cuts)
-        )
-        offset += len(inline.text)
-        if kept:
-            result.append(Text(kept, inline.marks, inline.link))
+        end = offset + len(inline.text)
+        kept, position = [], offset
+        for start, stop in cuts:
+            if stop <= position or start >= end:
+                continue
+            kept.append(inline.text[position - offset : max(start, position) - offset])
+            position = min(stop, end)
+        kept.append(inline.text[position - offset :])
+        offset = end
+        if text := "".join(kept):
+            result.append(Text(text, inline.marks, inline.link))
     return tuple(result)
 
 

@@ -109,9 +109,9 @@ def _numeric(match: re.Match[str]) -> str:
     return "".join(f"&#{ord(char)};" for char in text)
 
 
-def fingerprint(raw: str) -> str:
-    """A hash of what a fragment means, blind to the markup changes Confluence makes on save."""
-    return hashlib.sha256(canonical(raw).encode("utf-8")).hexdigest()[:32]
+def digest(canonical_form: str) -> str:
+    """A short hash of a canonical form: what a section means, kept as sync state."""
+    return hashlib.sha256(canonical_form.encode("utf-8")).hexdigest()[:32]
 
 
 def canonical(raw: str) -> str:
