@@ -25,6 +25,7 @@ class PagePlan:
     current: Page | None
     merge: MergeResult
     meetings: tuple[Meeting, ...] = ()
+    revision: str | None = None
 
     @property
     def action(self) -> str:

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from syncer.errors import VersionConflict
-from syncer.merge import merge_page, section_heading_level
+from syncer.merge import UNCHANGED, Decision, MergeResult, merge_page, section_heading_level
 from syncer.model import Document, Meeting
-from syncer.parse import parse_document
+from syncer.parse import ParseOptions, parse_document
 from syncer.plan import PagePlan, Plan
 from syncer.render import render_meeting
 from syncer.settings import Settings
-from syncer.stores.base import Page, PageStore
+from syncer.stores.base import Page, PageStore, SyncState
 
 WRITE_ATTEMPTS = 4
+# Bump when rendering changes, so pages synced by an older release are re-rendered.
+RENDERING = "1"
 NEW_PAGE_PREAMBLE = (
     "<p>Notes of each meeting, newest first. The dated sections below are copied here from"
     " the team's shared notes doc by notes-sync; this introduction is yours to edit.</p>\n"
@@ -36,6 +39,14 @@ class Window:
         )
 
 
+def revision_tag(revision: str | None, options: ParseOptions) -> str | None:
+    """The doc revision together with how we read it: a changed alias re-renders the page."""
+    if not revision:
+        return None
+    reading = hashlib.sha256(f"{RENDERING}|{options!r}".encode()).hexdigest()[:12]
+    return f"{revision}|{reading}"
+
+
 @dataclass(frozen=True)
 class Planner:
     """Plans pages against a store; kept so a write that lost a race can plan again."""
@@ -50,17 +61,29 @@ class Planner:
         for meeting in meetings:
             pages.setdefault(self.settings.page_title(meeting.date.year), []).append(meeting)
         ordered = sorted(pages.items(), key=lambda item: -max(m.date for m in item[1]).toordinal())
-        return Plan(source, tuple(self.plan_page(t, ms) for t, ms in ordered), document.omitted)
+        revision = revision_tag(document.revision, self.settings.parse)
+        plans = tuple(self.plan_page(title, tuple(ms), revision) for title, ms in ordered)
+        return Plan(source, plans, document.omitted)
 
-    def plan_page(self, title: str, meetings: tuple[Meeting, ...]) -> PagePlan:
+    def plan_page(
+        self, title: str, meetings: tuple[Meeting, ...], revision: str | None
+    ) -> PagePlan:
         current = self.store.find(title)
+        if current and revision and current.state.source_revision == revision and not self.force:
+            return PagePlan(title, current, _already_synced(current, meetings), meetings, revision)
         body = current.body if current else NEW_PAGE_PREAMBLE
         day_first = self.settings.parse.day_first
         level = section_heading_level(body, day_first=day_first)
         rendered = {m.date: render_meeting(m, level) for m in meetings}
-        state = current.state if current else {}
+        state = current.state.sections if current else {}
         merged = merge_page(body, rendered, state, force=self.force, day_first=day_first)
-        return PagePlan(title, current, merged, tuple(meetings))
+        return PagePlan(title, current, merged, meetings, revision)
+
+
+def _already_synced(page: Page, meetings: tuple[Meeting, ...]) -> MergeResult:
+    """The page already holds this revision of the doc: nothing to render or compare."""
+    decisions = tuple(Decision(m.date, UNCHANGED) for m in sorted(meetings, key=lambda m: m.date))
+    return MergeResult(page.body, decisions[::-1], page.state.sections)
 
 
 def apply_plan(plan: Plan, planner: Planner) -> list[tuple[PagePlan, Page | None]]:
@@ -77,15 +100,16 @@ def _write(page: PagePlan, planner: Planner) -> tuple[PagePlan, Page | None]:
     for attempt in retrying:
         with attempt:
             if attempt.retry_state.attempt_number > 1:
-                page = planner.plan_page(page.title, page.meetings)
+                page = planner.plan_page(page.title, page.meetings, page.revision)
             return page, _store(page, planner.store)
     raise AssertionError("unreachable: Retrying returns or raises")
 
 
 def _store(page: PagePlan, store: PageStore) -> Page | None:
     merged = page.merge
+    state = SyncState(merged.state, page.revision)
     if page.current is None:
-        return store.create(page.title, merged.body, merged.state, page.version_message())
+        return store.create(page.title, merged.body, state, page.version_message())
     if not merged.changed:
         return None
-    return store.update(page.current, merged.body, merged.state, page.version_message())
+    return store.update(page.current, merged.body, state, page.version_message())

@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 
 from syncer.errors import PageError, VersionConflict
-from syncer.stores.base import Page
+from syncer.stores.base import Page, SyncState
 
 
 class LocalPageStore:
@@ -32,14 +31,15 @@ class LocalPageStore:
             body = body_path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise PageError(f"cannot read page {body_path}: {error}") from None
-        return Page(title, body, meta.get("version", 1), str(body_path), meta.get("state", {}))
+        state = SyncState.from_json(meta.get("state"))
+        return Page(title, body, meta.get("version", 1), str(body_path), state)
 
-    def create(self, title: str, body: str, state: Mapping[str, str], message: str) -> Page:
+    def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
         if self._path(title, ".xhtml").exists():
             raise VersionConflict(f"page '{title}' was created by someone else meanwhile")
         return self._write(title, body, 1, state, message)
 
-    def update(self, page: Page, body: str, state: Mapping[str, str], message: str) -> Page:
+    def update(self, page: Page, body: str, state: SyncState, message: str) -> Page:
         current = self._meta(title=page.title).get("version", 1)
         if current != page.version:
             raise VersionConflict(
@@ -47,17 +47,15 @@ class LocalPageStore:
             )
         return self._write(page.title, body, page.version + 1, state, message)
 
-    def _write(
-        self, title: str, body: str, version: int, state: Mapping[str, str], message: str
-    ) -> Page:
-        meta = {"title": title, "version": version, "message": message, "state": dict(state)}
+    def _write(self, title: str, body: str, version: int, state: SyncState, message: str) -> Page:
+        meta = {"title": title, "version": version, "message": message, "state": state.to_json()}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _atomic_write(self._path(title, ".xhtml"), body)
             _atomic_write(self._path(title, ".meta.json"), json.dumps(meta, indent=2) + "\n")
         except OSError as error:
             raise PageError(f"cannot write page '{title}' in {self.folder}: {error}") from None
-        return Page(title, body, version, str(self._path(title, ".xhtml")), dict(state))
+        return Page(title, body, version, str(self._path(title, ".xhtml")), state)
 
     def _meta(self, title: str) -> dict:
         path = self._path(title, ".meta.json")

@@ -32,6 +32,13 @@ def run(workdir: Path, *args: str, capsys=None) -> tuple[int, str, str]:
     return code, out, err
 
 
+def edit_notes(workdir: Path, old: str, new: str) -> None:
+    """Edit the saved doc as Google would: the text changes, and so does the revision."""
+    notes = json.loads((workdir / "notes.json").read_text().replace(old, new))
+    notes["revisionId"] += "-edited"
+    (workdir / "notes.json").write_text(json.dumps(notes))
+
+
 def meta(workdir: Path) -> dict:
     return json.loads((workdir / "archive" / f"{PAGE}.meta.json").read_text())
 
@@ -67,11 +74,7 @@ def test_a_human_edit_to_the_preamble_survives_a_sync_that_adds_a_meeting(workdi
     page = body(workdir)
     edited = "<h1>Meeting Expectations</h1><p>Be kind.</p>" + page
     (workdir / "archive" / f"{PAGE}.xhtml").write_text(edited)
-    notes = json.loads((workdir / "notes.json").read_text())
-    content = notes["tabs"][0]["documentTab"]["body"]["content"]
-    heading = next(c for c in content if "2023-12-20" in json.dumps(c))
-    heading["paragraph"]["elements"][0]["textRun"]["content"] = "2023-12-27\n"
-    (workdir / "notes.json").write_text(json.dumps(notes))
+    edit_notes(workdir, '"2023-12-20\\n"', '"2023-12-27\\n"')
     code, out, _ = run(workdir, "sync", capsys=capsys)
     assert code == 0 and "added     2023-12-27" in out
     assert body(workdir).startswith("<h1>Meeting Expectations</h1><p>Be kind.</p>")
@@ -157,8 +160,7 @@ def test_a_hand_edited_section_is_kept_and_the_run_fails_until_forced(workdir, c
     (workdir / "archive" / f"{PAGE}.xhtml").write_text(
         page.replace("Contract expires around June", "Contract expires in May (checked)")
     )
-    notes = (workdir / "notes.json").read_text().replace("New Relic", "NewRelic")
-    (workdir / "notes.json").write_text(notes)
+    edit_notes(workdir, "New Relic", "NewRelic")
     code, _, err = run(workdir, "sync", capsys=capsys)
     assert code == 1 and "kept 2023-12-20" in err and "--force" in err
     assert "expires in May (checked)" in body(workdir)
@@ -170,8 +172,7 @@ def test_a_page_saved_by_someone_else_during_the_write_is_re_read_and_merged(
     workdir, capsys, monkeypatch
 ):
     run(workdir, "sync")
-    notes = (workdir / "notes.json").read_text().replace("New Relic", "NewRelic")
-    (workdir / "notes.json").write_text(notes)
+    edit_notes(workdir, "New Relic", "NewRelic")
     real_update = LocalPageStore.update
     calls = []
 
@@ -189,3 +190,13 @@ def test_a_page_saved_by_someone_else_during_the_write_is_re_read_and_merged(
     assert body(workdir).startswith("<p>Human preamble</p>")
     assert "NewRelic" in body(workdir)
     assert meta(workdir)["version"] == 3
+
+
+def test_a_revision_already_synced_ends_the_run_without_rendering(workdir, capsys):
+    run(workdir, "sync")
+    text = (workdir / "notes.json").read_text().replace("New Relic", "NewRelic")
+    (workdir / "notes.json").write_text(text)  # same revisionId: the doc Google says is unchanged
+    code, out, _ = run(workdir, "sync", capsys=capsys)
+    assert code == 0 and "(4 unchanged)" in out and "NewRelic" not in body(workdir)
+    code, _, _ = run(workdir, "sync", "--force", capsys=capsys)
+    assert code == 0 and "NewRelic" in body(workdir)

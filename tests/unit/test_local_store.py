@@ -3,44 +3,53 @@ import json
 import pytest
 
 from syncer.errors import VersionConflict
+from syncer.stores.base import SyncState
 from syncer.stores.local import LocalPageStore
 
 
 def test_a_created_page_is_the_exact_body_plus_metadata_beside_it(tmp_path):
     store = LocalPageStore(tmp_path / "archive")
-    page = store.create("Arch Hours: 2023", "<p>x</p>", {"2023-12-20": "abc"}, "notes sync: added")
+    page = store.create("Arch Hours: 2023", "<p>x</p>", SyncState({"2023-12-20": "abc"}, "r1"), "m")
     assert (tmp_path / "archive" / "Arch Hours: 2023.xhtml").read_text() == "<p>x</p>"
     meta = json.loads((tmp_path / "archive" / "Arch Hours: 2023.meta.json").read_text())
-    assert meta["version"] == 1 and meta["state"] == {"2023-12-20": "abc"}
+    assert meta["version"] == 1
+    assert meta["state"] == {"sections": {"2023-12-20": "abc"}, "source_revision": "r1"}
     assert store.find("Arch Hours: 2023") == page
 
 
 def test_update_bumps_the_version_and_refuses_a_stale_one(tmp_path):
     store = LocalPageStore(tmp_path)
-    first = store.create("P", "<p>1</p>", {}, "m")
-    second = store.update(first, "<p>2</p>", {}, "m2")
+    first = store.create("P", "<p>1</p>", SyncState(), "m")
+    second = store.update(first, "<p>2</p>", SyncState(), "m2")
     assert second.version == 2
     with pytest.raises(VersionConflict, match="version 2, not 1"):
-        store.update(first, "<p>3</p>", {}, "m3")
+        store.update(first, "<p>3</p>", SyncState(), "m3")
     assert store.find("P").body == "<p>2</p>"
 
 
 def test_a_page_someone_dropped_in_by_hand_is_version_1_with_no_state(tmp_path):
     (tmp_path / "Hand made.xhtml").write_text("<p>preamble</p>", encoding="utf-8")
     page = LocalPageStore(tmp_path).find("Hand made")
-    assert (page.version, page.state, page.body) == (1, {}, "<p>preamble</p>")
+    assert (page.version, page.state, page.body) == (1, SyncState(), "<p>preamble</p>")
 
 
 def test_creating_a_page_that_appeared_meanwhile_is_a_conflict(tmp_path):
     store = LocalPageStore(tmp_path)
-    store.create("P", "<p>1</p>", {}, "m")
+    store.create("P", "<p>1</p>", SyncState(), "m")
     with pytest.raises(VersionConflict):
-        store.create("P", "<p>other</p>", {}, "m")
+        store.create("P", "<p>other</p>", SyncState(), "m")
 
 
 def test_a_slash_in_a_title_does_not_escape_the_folder(tmp_path):
     store = LocalPageStore(tmp_path / "a")
-    store.create("x/../../y", "<p/>", {}, "m")
+    store.create("x/../../y", "<p/>", SyncState(), "m")
     assert [p.name for p in (tmp_path / "a").iterdir() if p.suffix == ".xhtml"] == [
         "x∕..∕..∕y.xhtml"
     ]
+
+
+def test_mangled_state_is_no_state_not_an_error(tmp_path):
+    store = LocalPageStore(tmp_path)
+    store.create("P", "<p>1</p>", SyncState({"2023-12-20": "abc"}), "m")
+    (tmp_path / "P.meta.json").write_text('{"version": 1, "state": {"sections": [1, 2]}}')
+    assert store.find("P").state == SyncState()
