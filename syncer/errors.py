@@ -27,6 +27,10 @@ class SourceError(SyncerError):
     """The notes document could not be read as what it claims to be."""
 
 
+class AuthError(SyncerError):
+    """A credential is missing or was rejected; the message names what to check."""
+
+
 class PageError(SyncerError):
     """An archive page could not be read, understood or written."""
 

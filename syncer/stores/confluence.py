@@ -1,0 +1,238 @@
+"""Archive pages on Confluence: Cloud through the v2 pages API, Data Center through v1.
+
+Each page is read once with its version, body and sync state (a content property), and
+written with ``version.number + 1`` in one PUT; the state property follows in one more call.
+A 409 becomes ``VersionConflict``, which the sync answers by re-reading and re-merging.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from syncer.errors import PageError
+from syncer.stores.base import Page, SyncState
+from syncer.stores.confluence_api import ConfluenceApi, NotFound, Rejected
+
+PROPERTY = "notes-sync"
+_DATE_HEADING = re.compile(r"<h[1-6]>(\d{4}-\d{2}-\d{2})</h[1-6]>")
+_ROW = re.compile(r"\[row,col[^\]]*\]:\s*\[(\d+),")
+
+
+class _ConfluencePages:
+    """What Cloud and Data Center share: the state property and error wording."""
+
+    def __init__(
+        self,
+        api: ConfluenceApi,
+        space: str,
+        *,
+        page_id: str | None = None,
+        parent_id: str | None = None,
+        minor: bool = False,
+    ) -> None:
+        self.api, self.space, self.page_id = api, space, page_id
+        self.parent_id, self.minor = parent_id, minor
+
+    def _write_body(self, title: str, body: str, send: Any) -> Any:
+        """Send a page body; a storage parse error names the meeting it points at."""
+        try:
+            return send()
+        except Rejected as error:
+            if "xhtml" not in str(error).lower():
+                raise
+            raise PageError(
+                f"Confluence could not parse the new body of '{title}'"
+                f"{_near_meeting(body, str(error))}: {error}"
+            ) from None
+
+    def _with_state(self, page: Page, state: SyncState) -> Page:
+        ref, version = self._save_state(page, state)
+        return Page(page.title, page.body, page.version, page.id, state, ref, version)
+
+    def _save_state(self, page: Page, state: SyncState) -> tuple[str, int]:
+        raise NotImplementedError
+
+
+class DataCenterPages(_ConfluencePages):
+    """Confluence Data Center / Server, REST v1 (``/rest/api/content``)."""
+
+    _EXPAND = f"body.storage,version,metadata.properties.{PROPERTY}"
+
+    def find(self, title: str) -> Page | None:
+        if self.page_id:
+            return _v1_page(self._get(f"rest/api/content/{self.page_id}"))
+        params = {"spaceKey": self.space, "title": title, "type": "page", "expand": self._EXPAND}
+        results = self.api.call("GET", "rest/api/content", params=params)["results"]
+        return _v1_page(results[0]) if results else None
+
+    def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
+        parent = self.parent_id or self._homepage()
+        payload = {
+            "type": "page",
+            "title": title,
+            "space": {"key": self.space},
+            "ancestors": [{"id": parent}] if parent else [],
+            "body": {"storage": {"value": body, "representation": "storage"}},
+        }
+        created = self._write_body(
+            title,
+            body,
+            lambda: self.api.call("POST", "rest/api/content", body=payload, safe_to_repeat=False),
+        )
+        return self._with_state(Page(title, body, 1, str(created["id"])), state)
+
+    def update(self, page: Page, body: str, state: SyncState, message: str) -> Page:
+        payload = {
+            "id": page.id,
+            "type": "page",
+            "title": page.title,
+            "version": {"number": page.version + 1, "message": message, "minorEdit": self.minor},
+            "body": {"storage": {"value": body, "representation": "storage"}},
+        }
+        path = f"rest/api/content/{page.id}"
+        self._write_body(page.title, body, lambda: self.api.call("PUT", path, body=payload))
+        written = Page(page.title, body, page.version + 1, page.id, page.state, *_ref(page))
+        return self._with_state(written, state)
+
+    def _save_state(self, page: Page, state: SyncState) -> tuple[str, int]:
+        path = f"rest/api/content/{page.id}/property"
+        value = {"key": PROPERTY, "value": state.to_json()}
+        if page.state_version:
+            number = page.state_version + 1
+            update = {**value, "version": {"number": number}}
+            self.api.call("PUT", f"{path}/{PROPERTY}", body=update)
+            return PROPERTY, number
+        self.api.call("POST", path, body=value, safe_to_repeat=False)
+        return PROPERTY, 1
+
+    def check_space(self) -> str:
+        space = self.api.call("GET", f"rest/api/space/{self.space}")
+        return f"space {self.space} ({space.get('name', 'no name')}) on Data Center"
+
+    def _get(self, path: str) -> dict[str, Any]:
+        try:
+            return self.api.call("GET", path, params={"expand": self._EXPAND})
+        except NotFound:
+            raise PageError(f"[target] page_id {self.page_id}: no such page") from None
+
+    def _homepage(self) -> str | None:
+        space = self.api.call("GET", f"rest/api/space/{self.space}", params={"expand": "homepage"})
+        return str(space["homepage"]["id"]) if space.get("homepage") else None
+
+
+class CloudPages(_ConfluencePages):
+    """Confluence Cloud, REST v2 (``/api/v2/pages``); v1 content endpoints are retiring."""
+
+    _space: dict[str, Any] | None = None
+
+    def find(self, title: str) -> Page | None:
+        if self.page_id:
+            params = {"body-format": "storage", "include-properties": "true"}
+            try:
+                data = self.api.call("GET", f"api/v2/pages/{self.page_id}", params=params)
+            except NotFound:
+                raise PageError(f"[target] page_id {self.page_id}: no such page") from None
+            return _v2_page(data, _embedded_property(data))
+        params = {"space-id": self.space_info()["id"], "title": title, "body-format": "storage"}
+        results = self.api.call("GET", "api/v2/pages", params=params)["results"]
+        if not results:
+            return None
+        return _v2_page(results[0], self._property(str(results[0]["id"])))
+
+    def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
+        space = self.space_info()
+        payload = {
+            "spaceId": space["id"],
+            "status": "current",
+            "title": title,
+            "parentId": self.parent_id or space.get("homepageId"),
+            "body": {"representation": "storage", "value": body},
+        }
+        created = self._write_body(
+            title,
+            body,
+            lambda: self.api.call("POST", "api/v2/pages", body=payload, safe_to_repeat=False),
+        )
+        return self._with_state(Page(title, body, 1, str(created["id"])), state)
+
+    def update(self, page: Page, body: str, state: SyncState, message: str) -> Page:
+        payload = {
+            "id": page.id,
+            "status": "current",
+            "title": page.title,
+            "body": {"representation": "storage", "value": body},
+            # v2 documents only number and message; minorEdit is sent, and may be ignored.
+            "version": {"number": page.version + 1, "message": message, "minorEdit": self.minor},
+        }
+        path = f"api/v2/pages/{page.id}"
+        self._write_body(page.title, body, lambda: self.api.call("PUT", path, body=payload))
+        written = Page(page.title, body, page.version + 1, page.id, page.state, *_ref(page))
+        return self._with_state(written, state)
+
+    def check_space(self) -> str:
+        return f"space {self.space} ({self.space_info().get('name', 'no name')}) on Cloud"
+
+    def space_info(self) -> dict[str, Any]:
+        """The space's id and home page; looked up once per run."""
+        if self._space is None:
+            found = self.api.call("GET", "api/v2/spaces", params={"keys": self.space})["results"]
+            if not found:
+                raise PageError(f"[target] space {self.space}: no such space, or no access")
+            self._space = found[0]
+        return self._space
+
+    def _property(self, page_id: str) -> dict[str, Any] | None:
+        path = f"api/v2/pages/{page_id}/properties"
+        results = self.api.call("GET", path, params={"key": PROPERTY})["results"]
+        return results[0] if results else None
+
+    def _save_state(self, page: Page, state: SyncState) -> tuple[str, int]:
+        path = f"api/v2/pages/{page.id}/properties"
+        value = {"key": PROPERTY, "value": state.to_json()}
+        if page.state_version:
+            number = page.state_version + 1
+            body = {**value, "version": {"number": number}}
+            self.api.call("PUT", f"{path}/{page.state_ref}", body=body)
+            return page.state_ref, number
+        created = self.api.call("POST", path, body=value, safe_to_repeat=False)
+        return str(created["id"]), 1
+
+
+def _ref(page: Page) -> tuple[str, int]:
+    return page.state_ref, page.state_version
+
+
+def _v1_page(data: dict[str, Any]) -> Page:
+    prop = ((data.get("metadata") or {}).get("properties") or {}).get(PROPERTY)
+    return _page(data, data["body"]["storage"]["value"], prop)
+
+
+def _v2_page(data: dict[str, Any], prop: dict[str, Any] | None) -> Page:
+    return _page(data, data["body"]["storage"]["value"], prop)
+
+
+def _page(data: dict[str, Any], body: str, prop: dict[str, Any] | None) -> Page:
+    state, ref, version = SyncState(), "", 0
+    if prop:
+        state = SyncState.from_json(prop.get("value"))
+        ref = str(prop.get("id") or prop.get("key") or PROPERTY)
+        version = int((prop.get("version") or {}).get("number") or 1)
+    return Page(
+        data["title"], body, data["version"]["number"], str(data["id"]), state, ref, version
+    )
+
+
+def _embedded_property(data: dict[str, Any]) -> dict[str, Any] | None:
+    results = (data.get("properties") or {}).get("results") or []
+    return next((p for p in results if p.get("key") == PROPERTY), None)
+
+
+def _near_meeting(body: str, message: str) -> str:
+    """Which meeting a ``[row,col]`` in Confluence's parse error falls in, if any."""
+    row = _ROW.search(message)
+    if not row:
+        return ""
+    lines = body.split("\n")[: int(row.group(1))]
+    dates = [m.group(1) for line in lines for m in _DATE_HEADING.finditer(line)]
+    return f" (in meeting {dates[-1]})" if dates else ""
