@@ -9,6 +9,7 @@ is kept, unless forced: the sync never overwrites a person's words without being
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -17,6 +18,8 @@ from syncer.render import DEFAULT_HEADING_LEVEL
 from syncer.storage import Segment, canonical, digest, heading_level, segments, text_of
 
 ADDED, UPDATED, UNCHANGED, KEPT, CONFLICT = "added", "updated", "unchanged", "kept", "conflict"
+_LEADING_HEADING = re.compile(r"\s*<h([1-6])[\s>]")
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 
 
 @dataclass(frozen=True)
@@ -73,10 +76,13 @@ def merge_page(
         if chunk.date not in rendered:
             statuses[chunk.date] = KEPT
             continue
+        section = _at_level(rendered[chunk.date], _leading_level(chunk.raw))
+        if section != rendered[chunk.date]:
+            wanted[chunk.date] = canonical(section)
         status = _compare(chunk, wanted[chunk.date], state, force)
         statuses[chunk.date] = status
         if status == UPDATED:
-            chunk.raw = _replace_keeping_tail(chunk.raw, rendered[chunk.date])
+            chunk.raw = _replace_keeping_tail(chunk.raw, section)
     pending = sorted((d for d in rendered if d not in statuses), reverse=True)
     statuses.update(dict.fromkeys(pending, ADDED))
     for date in rendered:
@@ -108,7 +114,8 @@ def _replace_keeping_tail(raw: str, section: str) -> str:
 def _interleave(
     chunks: list[_Chunk], pending: list[dt.date], rendered: Mapping[dt.date, str]
 ) -> list[str]:
-    """Insert new sections (newest first) before the first older one, else after the last."""
+    """Insert new sections (newest first) before the first older one, else after the last,
+    ahead of a trailer such as a footer, unless the trailer would then read as part of them."""
     last_section = max((i for i, c in enumerate(chunks) if c.date), default=len(chunks) - 1)
     out: list[str] = []
     queue = list(pending)
@@ -117,11 +124,42 @@ def _interleave(
             while queue and queue[0] > chunk.date:
                 out.append(rendered[queue.pop(0)] + "\n")
         out.append(chunk.raw)
-        if index == last_section:
+        if index == last_section and _ends_sections(chunks[index + 1 :], queue, rendered):
             out.extend(rendered[date] + "\n" for date in queue)
             queue = []
     out.extend(rendered[date] + "\n" for date in queue)
     return out
+
+
+def _ends_sections(
+    trailer: list[_Chunk], queue: list[dt.date], rendered: Mapping[dt.date, str]
+) -> bool:
+    """Whether the trailer starts with a heading that ends each queued section."""
+    if not trailer or not queue:
+        return True
+    level = _leading_level(trailer[0].raw)
+    return bool(level) and all(level <= _leading_level(rendered[date]) for date in queue)
+
+
+def _at_level(section: str, level: int) -> str:
+    """Our rendered section with its headings shifted so its date heading is at ``level``:
+    a section replaced in place keeps the level the page gave it."""
+    delta = level - _leading_level(section)
+    if not level or not delta:
+        return section
+
+    def shift(match: re.Match[str]) -> str:
+        new = int(match[1]) + delta
+        if new > 6:  # no deeper heading exists: it stays visible without ending the section
+            return f"<p><strong>{match[2]}</strong></p>"
+        return f"<h{max(1, new)}>{match[2]}</h{max(1, new)}>"
+
+    return _HEADING.sub(shift, section)
+
+
+def _leading_level(raw: str) -> int:
+    match = _LEADING_HEADING.match(raw)
+    return int(match.group(1)) if match else 0
 
 
 def _split(body: str, day_first: bool) -> tuple[str, list[_Chunk]]:

@@ -22,6 +22,7 @@ from syncer.model import (
     Text,
     Topic,
 )
+from syncer.xml_text import legal
 
 INTENTS = ("inform", "ideation", "analysis", "quest")
 DEFAULT_ALIASES: Mapping[str, str] = {"question": "quest", "informish": "inform"}
@@ -65,10 +66,9 @@ def meeting_date(block: Block, options: ParseOptions):
         return None
     if len(block.inlines) == 1 and isinstance(block.inlines[0], DateChip):
         return block.inlines[0].date
-    if any(isinstance(inline, DateChip) for inline in block.inlines):
-        return None
+    # Read the text as the rendered page will show it, so page and doc agree on dates.
     text = "".join(inline.text for inline in block.inlines if isinstance(inline, Text))
-    return read_date(text, day_first=options.day_first)
+    return read_date(legal(text), day_first=options.day_first)
 
 
 def _meetings_of(blocks: Iterable[Block], options: ParseOptions) -> Iterable[Meeting]:

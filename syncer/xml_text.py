@@ -9,9 +9,14 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
+def legal(text: str) -> str:
+    """The text without the characters XML cannot hold: what a page will actually show."""
+    return _ILLEGAL.sub("", text)
+
+
 def escape(text: str) -> str:
     """Text safe inside an element or a double-quoted attribute: no markup, no illegal chars."""
-    text = _ILLEGAL.sub("", text)
+    text = legal(text)
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
