@@ -2,7 +2,8 @@
 
 The export is a flat page: styling lives in CSS classes, a nested list is a run of sibling
 ``<ul>``/``<ol>`` blocks whose class ``lst-kix_<id>-<level>`` gives the level, and links go
-through ``google.com/url?q=``. Comments and footnotes are appended at the end and are not notes.
+through ``google.com/url?q=``. Every ``<div>`` directly in the body is a page header or footer,
+a comment or a footnote, never the notes themselves: those are counted, not read.
 """
 
 from __future__ import annotations
@@ -35,15 +36,24 @@ from syncer.model import (
     Text,
 )
 
+_BLOCK_LEVELS = {"p": 0, **{f"h{level}": level for level in range(1, 7)}}
 _RULE = re.compile(r"\.([\w-]+)\s*\{([^}]*)\}")
 _LIST_LEVEL = re.compile(r"lst-kix_[\w-]+-(\d+)$")
-_NOTE_LINK = re.compile(r"#(cmnt|ftnt)(_ref)?\d+$")
+# ``#cmnt1`` in the text points at the comment; ``#cmnt_ref1`` in the comment points back.
+_NOTE_MARKER = re.compile(r"#(?:cmnt|ftnt)\d+$")
+_NOTE_BACKLINK = re.compile(r"#(cmnt|ftnt)_ref\d+$")
 _MONOSPACE = ("mono", "courier", "consolas", "code")
+# Docs wraps code blocks in these private-use characters; they render as nothing.
 _DROP_MARKERS = str.maketrans("", "", "\uec02\uec03")
+# The export itself is one line and writes soft breaks as <br>, so a newline and its
+# indentation at the edge of a text node is pretty-printing between tags, not a space.
+_LAYOUT = re.compile(r"^[ \t\r\n]*\n[ \t]*|\r?\n[ \t\r\n]*$")
 _SPACES = re.compile(r"[ \t\n\r\f\u00a0]+")
+# What we leave out on purpose, with the words the preview uses (singular, plural).
 _OMISSIONS = {
     "cmnt": ("comment", "comments"),
     "ftnt": ("footnote", "footnotes"),
+    "div": ("page header or footer", "page headers and footers"),
     "img": ("image", "images"),
 }
 
@@ -51,13 +61,17 @@ _OMISSIONS = {
 def read_zip_export(data: bytes, *, name: str = "export.zip") -> Document:
     """The zipped export holds one HTML file (and its images, which we do not carry over)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        pages = [n for n in archive.namelist() if n.lower().endswith((".html", ".htm"))]
-        if not pages:
-            raise SourceError(f"{name}: the zip holds no .html export")
-        html = archive.read(pages[0])
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
-        raise SourceError(f"{name}: not a zip file ({error})") from None
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            pages = [n for n in archive.namelist() if n.lower().endswith((".html", ".htm"))]
+            if not pages:
+                raise SourceError(f"{name}: the zip holds no .html file (not a Docs export?)")
+            html = archive.read(pages[0])
+    except zipfile.BadZipFile:
+        raise SourceError(
+            f"{name}: not a zip file (expected Docs' File > Download > Web page)"
+        ) from None
+    except (OSError, EOFError, RuntimeError, NotImplementedError) as error:
+        raise SourceError(f"{name}: cannot read the zip: {error}") from None
     return read_html_export(html, name=name)
 
 
@@ -75,20 +89,23 @@ def read_html_export(data: bytes, *, name: str = "export.html") -> Document:
 def _class_marks(soup: BeautifulSoup) -> dict[str, frozenset[str]]:
     """CSS class → the marks its rule sets (``.c5{font-weight:700}`` → bold)."""
     css = "".join(style.get_text() for style in soup.find_all("style"))
-    marks: dict[str, frozenset[str]] = {}
-    for name, body in _RULE.findall(css):
-        rule = body.replace(" ", "").lower()
-        found = {
-            BOLD: "font-weight:700" in rule or "font-weight:bold" in rule,
-            ITALIC: "font-style:italic" in rule,
-            UNDERLINE: "text-decoration:underline" in rule,
-            STRIKE: "line-through" in rule,
-            SUPERSCRIPT: "vertical-align:super" in rule,
-            SUBSCRIPT: "vertical-align:sub" in rule,
-            CODE: "font-family" in rule and any(word in rule for word in _MONOSPACE),
-        }
-        marks[name] = frozenset(mark for mark, on in found.items() if on)
-    return marks
+    return {name: _marks(body) for name, body in _RULE.findall(css)}
+
+
+def _marks(declarations: str) -> frozenset[str]:
+    pairs = (d.split(":", 1) for d in declarations.lower().split(";") if ":" in d)
+    style = {key.strip(): value.strip() for key, value in pairs}
+    decoration = style.get("text-decoration", "").split()
+    found = {
+        BOLD: style.get("font-weight") in ("700", "bold"),
+        ITALIC: style.get("font-style") == "italic",
+        UNDERLINE: "underline" in decoration,
+        STRIKE: "line-through" in decoration,
+        SUPERSCRIPT: style.get("vertical-align") == "super",
+        SUBSCRIPT: style.get("vertical-align") == "sub",
+        CODE: any(word in style.get("font-family", "") for word in _MONOSPACE),
+    }
+    return frozenset(mark for mark, on in found.items() if on)
 
 
 class _Reader:
@@ -105,46 +122,44 @@ class _Reader:
         )
 
     def blocks(self, node: object) -> list[Block]:
+        """The blocks of one body (or cell) child; anything else (``<hr>``, bookmarks) is none."""
         if not isinstance(node, Tag):
             return []
         if node.name in ("ul", "ol"):
-            level = next(
-                (int(m.group(1)) for c in node.get("class", []) if (m := _LIST_LEVEL.match(c))), 0
-            )
-            items = (
-                ListItem(self.inlines(li), level, node.name == "ol")
-                for li in node.find_all("li", recursive=False)
-            )
-            return [item for item in items if item.inlines]
+            return self.list_items(node)
         if node.name == "table":
             return [self.table(node)]
         if node.name == "div":
-            return self.note_div(node)
-        if node.name == "p" or (
-            len(node.name) == 2 and node.name[0] == "h" and node.name[1] in "123456"
-        ):
-            heading = int(node.name[1]) if node.name != "p" else 0
-            inlines = self.inlines(node)
-            return [Paragraph(inlines, heading)] if inlines else []
-        return []  # <hr>, bookmark anchors, stray markup: not notes
-
-    def note_div(self, div: Tag) -> list[Block]:
-        """A trailing comment or footnote: counted, not read."""
-        anchor = div.find("a", href=_NOTE_LINK)
-        if anchor is not None:
-            self.left_out[_NOTE_LINK.search(anchor["href"]).group(1)] += 1
+            backlink = node.find("a", href=_NOTE_BACKLINK)
+            self.left_out[_NOTE_BACKLINK.search(backlink["href"])[1] if backlink else "div"] += 1
             return []
-        return [block for child in div.children for block in self.blocks(child)]
+        if node.name in _BLOCK_LEVELS:
+            inlines = self.inlines(node)
+            return [Paragraph(inlines, _BLOCK_LEVELS[node.name])] if inlines else []
+        return []
+
+    def list_items(self, node: Tag) -> list[Block]:
+        """Lists are flat: the level is in the class, not in any nesting."""
+        levels = (int(m[1]) for c in node.get("class", []) if (m := _LIST_LEVEL.match(c)))
+        level = next(levels, 0)
+        items = (
+            ListItem(self.inlines(li), level, node.name == "ol")
+            for li in node.find_all("li", recursive=False)
+        )
+        return [item for item in items if item.inlines]
 
     def table(self, table: Tag) -> Table:
-        rows = []
-        for tr in table.find_all("tr"):
-            cells = [
-                tuple(block for child in td.children for block in self.blocks(child))
-                for td in tr.find_all(("td", "th"), recursive=False)
-            ]
-            rows.append(tuple(cells))
-        return Table(tuple(rows))
+        """Rows wherever they sit: the export nests them in a stray ``<thead>``/``<tbody>``."""
+        rows = (tr for tr in table.find_all("tr") if tr.find_parent("table") is table)
+        return Table(
+            tuple(
+                tuple(
+                    tuple(block for child in td.children for block in self.blocks(child))
+                    for td in tr.find_all(("td", "th"), recursive=False)
+                )
+                for tr in rows
+            )
+        )
 
     def inlines(self, node: Tag) -> tuple[Inline, ...]:
         raw: list[Inline] = []
@@ -154,24 +169,27 @@ class _Reader:
     def walk(self, node: Tag, marks: frozenset[str], link: str | None, out: list[Inline]) -> None:
         for child in node.children:
             if isinstance(child, NavigableString):
-                if type(child) is NavigableString:
-                    out.append(Text(str(child).translate(_DROP_MARKERS), marks, link))
+                if type(child) is NavigableString:  # not a comment or CDATA
+                    text = _LAYOUT.sub("", child).translate(_DROP_MARKERS)
+                    out.append(Text(text, marks, link))
             elif child.name == "br":
                 out.append(LineBreak())
             elif child.name == "img":
                 self.left_out["img"] += 1
-            elif child.name == "a" and _NOTE_LINK.search(child.get("href", "")):
-                continue  # a comment or footnote marker such as [a] or [1]
-            elif child.name in ("ul", "ol", "table"):
-                continue
-            else:
-                classes = child.get("class", [])
-                own = marks.union(*(self.class_marks.get(c, frozenset()) for c in classes))
-                is_link = child.name == "a" and bool(child.get("href"))
-                target = _real_url(child["href"]) if is_link else link
-                if is_link:  # the export underlines every link; that is not the author's mark
-                    own = own - {UNDERLINE}
-                self.walk(child, own, target, out)
+            elif child.name == "a" and _NOTE_MARKER.search(child.get("href", "")):
+                continue  # the [a] or [1] pointing at a comment or footnote
+            elif child.name not in ("ul", "ol", "table"):
+                self.walk(child, *self.styled(child, marks, link), out)
+
+    def styled(
+        self, tag: Tag, marks: frozenset[str], link: str | None
+    ) -> tuple[frozenset[str], str | None]:
+        """The marks and link inside ``tag``: its classes add marks, an ``href`` sets the link."""
+        own = marks.union(*(self.class_marks.get(c, frozenset()) for c in tag.get("class", [])))
+        if tag.name != "a" or not tag.get("href"):
+            return own, link
+        # The export underlines every link; that is not the author's mark.
+        return own - {UNDERLINE}, _real_url(tag["href"])
 
 
 def _real_url(href: str) -> str | None:
