@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from syncer.check import run_checks
+from syncer.connect import Source, open_source, open_store
 from syncer.errors import EXIT_FAILED, EXIT_OK, SectionConflict, SyncerError
 from syncer.plan import Plan, diff_lines, plan_json, summary_lines
-from syncer.settings import load_settings
-from syncer.sources import read_file
-from syncer.stores.local import LocalPageStore
+from syncer.settings import Settings, load_settings
+from syncer.stores.base import PageStore
 from syncer.sync import Planner, Window, apply_plan
 
 
@@ -43,10 +44,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     source_override = getattr(args, "source_file", None)
     settings = load_settings(args.config, source_override=source_override)
-    planner = Planner(settings, LocalPageStore(settings.archive), force=args.force)
-    source = settings.source_file
-    document = read_file(source, settings.tab)
-    plan = planner.plan(document, str(source), Window(args.since, args.until))
+    source = open_source(settings)
+    store = open_store(settings, minor=getattr(args, "minor", False))
+    if args.command == "check":
+        return _check(settings, source, store, out)
+    planner = Planner(settings, store, force=args.force)
+    plan = planner.plan(source.read(), source.name, Window(args.since, args.until))
     if args.json:
         print(plan_json(plan), file=out)
     else:
@@ -61,8 +64,27 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         for page, written in results:
             saved = f"saved version {written.version}" if written else "nothing written"
             print(f"{page.title}: {saved}", file=out)
+        _print_lines(_minor_edit_note(settings, args), out)
     _raise_for_conflicts(Plan(plan.source, tuple(page for page, _ in results)))
     return EXIT_OK
+
+
+def _check(settings: Settings, source: Source, store: PageStore, out: TextIO) -> int:
+    results = list(run_checks(settings, source, store, dt.date.today()))
+    for passed, line in results:
+        print(f"{'ok  ' if passed else 'FAIL'} {line}", file=out)
+    return EXIT_OK if all(passed for passed, _ in results) else EXIT_FAILED
+
+
+def _minor_edit_note(settings: Settings, args: argparse.Namespace) -> list[str]:
+    target = settings.confluence
+    minor = target is not None and (args.minor or not target.notify)
+    if minor and target.deployment == "cloud":
+        return [
+            "note: Confluence Cloud's v2 pages API documents no minor-edit flag; the edit was"
+            " sent as minor, but watchers may still be notified"
+        ]
+    return []
 
 
 def _raise_for_conflicts(plan: Plan) -> None:
@@ -95,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="syncer", description="Copy dated meeting notes from a Google Doc to an archive page."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check = commands.add_parser("check", help="check config, credentials and access; no writes")
     sync = commands.add_parser("sync", help="sync the configured notes doc (the scheduled job)")
     backfill = commands.add_parser("backfill", help="import a whole doc or an exported file")
     backfill.add_argument(
@@ -103,14 +126,18 @@ def _parser() -> argparse.ArgumentParser:
     backfill.add_argument("--since", type=_date, metavar="DATE", help="only meetings on or after")
     backfill.add_argument("--until", type=_date, metavar="DATE", help="only meetings on or before")
     sync.set_defaults(since=None, until=None)
-    for command in (sync, backfill):
+    for command in (sync, backfill, check):
         command.add_argument("--config", type=Path, required=True, metavar="FILE")
+        command.add_argument("-v", "--verbose", action="store_true", help="tracebacks on errors")
+    for command in (sync, backfill):
         command.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
         command.add_argument("--json", action="store_true", help="print the plan as JSON")
         command.add_argument(
             "--force", action="store_true", help="overwrite sections edited on the page"
         )
-        command.add_argument("-v", "--verbose", action="store_true", help="tracebacks on errors")
+        command.add_argument(
+            "--minor", action="store_true", help="a minor edit: do not notify watchers"
+        )
     return parser
 
 

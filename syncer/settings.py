@@ -2,31 +2,61 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from syncer.errors import ConfigError
 from syncer.parse import DEFAULT_ALIASES, INTENTS, ParseOptions
+from syncer.stores.confluence_api import Credentials
 
 SOURCE_SUFFIXES = (".json", ".html", ".htm", ".zip")
 _KNOWN = {
-    "source": {"document", "file", "tab"},
-    "target": {"url", "space", "title"},
+    "source": {"document", "file", "tab", "credentials", "subject", "api_endpoint"},
+    "target": {"url", "space", "title", "page_id", "parent_id", "deployment", "notify"},
     "meetings": {"date_order"},
     "tags": set(INTENTS),
 }
 
 
 @dataclass(frozen=True)
+class GoogleSettings:
+    """The live notes doc: its ID or URL, and how to authenticate (read-only)."""
+
+    document: str
+    credentials: Path | None = None
+    subject: str | None = None
+    api_endpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class ConfluenceSettings:
+    """A Confluence target; the credentials come from the environment only."""
+
+    url: str
+    deployment: str
+    credentials: Credentials
+    page_id: str | None = None
+    parent_id: str | None = None
+    notify: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
-    """Everything a run needs to know, checked, with paths resolved."""
+    """Everything a run needs to know, checked, with paths resolved.
+
+    Exactly one of ``source_file`` / ``google`` is set, and one of ``archive`` / ``confluence``.
+    """
 
     source_file: Path | None
-    document: str | None
+    google: GoogleSettings | None
     tab: str | None
-    archive: Path
+    archive: Path | None
+    confluence: ConfluenceSettings | None
     space: str | None
     title: str
     parse: ParseOptions
@@ -35,7 +65,12 @@ class Settings:
         return self.title.replace("{year}", str(year))
 
 
-def load_settings(path: Path, *, source_override: Path | None = None) -> Settings:
+def load_settings(
+    path: Path,
+    *,
+    source_override: Path | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Settings:
     """Read and check the config; relative paths in it are relative to the file itself."""
     raw = _read_toml(path)
     problems = _unknown_keys(raw)
@@ -43,30 +78,32 @@ def load_settings(path: Path, *, source_override: Path | None = None) -> Setting
     source = _table(raw, "source", problems)
     target = _table(raw, "target", problems)
     source_file = source_override or _path(source.get("file"), base, "[source] file", problems)
-    document = _string(source, "document", "[source] document", problems)
-    if source_file is None and document is None:
+    google = None if source_override else _google(source, base, problems)
+    if source_file is None and google is None:
         problems.append("[source] needs `file` (a .json/.html/.zip export) or `document`")
-    elif source_file is None:
-        problems.append(
-            "[source] document: reading a live Google Doc is not available in this version;"
-            " set [source] file or pass --from FILE"
-        )
-    elif source_file.suffix.lower() not in SOURCE_SUFFIXES:
+    elif source_file is not None and source_file.suffix.lower() not in SOURCE_SUFFIXES:
         problems.append(
             f"source file {source_file} must end in one of {', '.join(SOURCE_SUFFIXES)}"
         )
-    archive = _archive(target, base, problems)
     title = _string(target, "title", "[target] title", problems) or ""
     if not title.strip():
         problems.append('[target] title is required, e.g. "Arch Hours: {year}"')
     elif "{" in title.replace("{year}", "") or "}" in title.replace("{year}", ""):
         problems.append("[target] title may only use the placeholder {year}")
+    archive, confluence = _target(target, base, environ, problems)
+    space = _string(target, "space", "[target] space", problems)
+    if confluence is not None:
+        if not space:
+            problems.append("[target] space (the space key, e.g. ARCH) is required for Confluence")
+        if confluence.page_id and "{year}" in title:
+            problems.append("[target] page_id names one page: drop {year} from [target] title")
     settings = Settings(
         source_file=source_file,
-        document=document,
+        google=google if source_file is None else None,
         tab=_string(source, "tab", "[source] tab", problems),
-        archive=archive or Path(),
-        space=_string(target, "space", "[target] space", problems),
+        archive=archive,
+        confluence=confluence,
+        space=space,
         title=title,
         parse=ParseOptions(
             aliases=_aliases(_table(raw, "tags", problems), problems),
@@ -128,21 +165,84 @@ def _path(value: Any, base: Path, label: str, problems: list[str]) -> Path | Non
     return base / Path(value).expanduser()
 
 
-def _archive(target: dict[str, Any], base: Path, problems: list[str]) -> Path | None:
+def _google(source: dict[str, Any], base: Path, problems: list[str]) -> GoogleSettings | None:
+    document = _string(source, "document", "[source] document", problems)
+    if document is None:
+        return None
+    return GoogleSettings(
+        document=document,
+        credentials=_path(source.get("credentials"), base, "[source] credentials", problems),
+        subject=_string(source, "subject", "[source] subject", problems),
+        api_endpoint=_string(source, "api_endpoint", "[source] api_endpoint", problems),
+    )
+
+
+def _target(
+    target: dict[str, Any], base: Path, environ: Mapping[str, str], problems: list[str]
+) -> tuple[Path | None, ConfluenceSettings | None]:
     url = _string(target, "url", "[target] url", problems)
     if url is None:
-        problems.append('[target] url is required, e.g. "file:archive"')
-        return None
+        problems.append('[target] url is required: "file:archive" or a Confluence base URL')
+        return None, None
     if url.startswith("file:"):
-        return _path(url.removeprefix("file:"), base, "[target] url", problems)
-    if url.startswith(("http://", "https://")):
+        return _path(url.removeprefix("file:"), base, "[target] url", problems), None
+    if not url.startswith(("http://", "https://")):
+        problems.append(f'[target] url must be "file:PATH" or a Confluence base URL, not {url!r}')
+        return None, None
+    deployment = target.get("deployment") or _infer_deployment(url)
+    if deployment not in ("cloud", "datacenter"):
+        problems.append('[target] deployment must be "cloud" or "datacenter"')
+    notify = target.get("notify", True)
+    if not isinstance(notify, bool):
+        problems.append("[target] notify must be true or false")
+    confluence = ConfluenceSettings(
+        url=url.rstrip("/"),
+        deployment=deployment,
+        credentials=_confluence_credentials(deployment, environ, problems),
+        page_id=_id(target, "page_id", problems),
+        parent_id=_id(target, "parent_id", problems),
+        notify=bool(notify),
+    )
+    return None, confluence
+
+
+def _infer_deployment(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return "cloud" if host.endswith(".atlassian.net") else "datacenter"
+
+
+def _confluence_credentials(
+    deployment: str, environ: Mapping[str, str], problems: list[str]
+) -> Credentials:
+    """Cloud: an email and an API token (Basic); Data Center: a personal access token."""
+    username = environ.get("CONFLUENCE_USERNAME") or None
+    api_token = environ.get("CONFLUENCE_API_TOKEN") or None
+    pat = environ.get("CONFLUENCE_TOKEN") or None
+    if deployment == "datacenter" and pat:
+        return Credentials(pat=pat)
+    if username and api_token:
+        return Credentials(username=username, api_token=api_token)
+    if deployment == "cloud":
         problems.append(
-            "[target] url: writing to Confluence is not available in this version;"
-            ' use a local archive such as "file:archive"'
+            "Confluence Cloud needs CONFLUENCE_USERNAME (your Atlassian email) and"
+            " CONFLUENCE_API_TOKEN (an API token) in the environment"
         )
     else:
-        problems.append(f'[target] url must be "file:PATH" or a Confluence URL, not {url!r}')
-    return None
+        problems.append(
+            "Confluence Data Center needs CONFLUENCE_TOKEN (a personal access token) in the"
+            " environment, or CONFLUENCE_USERNAME and CONFLUENCE_API_TOKEN"
+        )
+    return Credentials()
+
+
+def _id(table: dict[str, Any], key: str, problems: list[str]) -> str | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        problems.append(f"[target] {key} must be a page id (digits)")
+        return None
+    return str(value)
 
 
 def _day_first(meetings: dict[str, Any], problems: list[str]) -> bool:

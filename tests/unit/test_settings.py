@@ -66,14 +66,50 @@ def test_an_alias_cannot_mean_two_intents(tmp_path):
         load_settings(write(tmp_path, GOOD.replace('quest = ["q"]', 'quest = ["inform"]')))
 
 
-def test_the_live_services_are_named_as_not_yet_available(tmp_path):
-    text = GOOD.replace('file = "notes.json"', 'document = "1AbC"').replace(
-        "file:archive", "https://x.atlassian.net/wiki"
+LIVE = GOOD.replace(
+    'file = "notes.json"', 'document = "https://docs.google.com/document/d/1AbC/edit"'
+)
+
+
+def live(url: str, extra: str = "") -> str:
+    return LIVE.replace("file:archive", url).replace("[tags]", extra + "\n[tags]")
+
+
+def test_a_live_config_reads_credentials_from_the_environment_only(tmp_path):
+    env = {"CONFLUENCE_USERNAME": "me@example.org", "CONFLUENCE_API_TOKEN": "s3cret"}
+    settings = load_settings(write(tmp_path, live("https://x.atlassian.net/wiki")), environ=env)
+    assert settings.source_file is None and settings.archive is None
+    assert settings.google.document == "https://docs.google.com/document/d/1AbC/edit"
+    assert settings.confluence.deployment == "cloud" and settings.confluence.notify
+    assert settings.confluence.credentials.username == "me@example.org"
+    assert "s3cret" not in repr(settings)
+
+
+def test_data_center_is_inferred_and_takes_a_personal_access_token(tmp_path):
+    settings = load_settings(
+        write(tmp_path, live("https://wiki.example.org")), environ={"CONFLUENCE_TOKEN": "pat"}
+    )
+    assert settings.confluence.deployment == "datacenter"
+    assert settings.confluence.credentials.pat == "pat"
+
+
+def test_missing_credentials_and_bad_target_keys_are_named_together(tmp_path):
+    text = live(
+        "https://x.atlassian.net/wiki", 'page_id = "12a"\ndeployment = "server"\nnotify = "no"'
     )
     with pytest.raises(ConfigError) as caught:
-        load_settings(write(tmp_path, text))
-    assert len(caught.value.problems) == 2
-    assert "--from" in caught.value.problems[0]
+        load_settings(write(tmp_path, text), environ={})
+    problems = "\n".join(caught.value.problems)
+    assert "CONFLUENCE_TOKEN" in problems or "CONFLUENCE_USERNAME" in problems
+    assert "[target] deployment" in problems
+    assert "[target] notify must be true or false" in problems
+    assert "[target] page_id must be a page id" in problems
+
+
+def test_page_id_names_one_page_so_year_pages_are_refused(tmp_path):
+    text = live("https://wiki.example.org", "page_id = 123")
+    with pytest.raises(ConfigError, match="drop \\{year\\}"):
+        load_settings(write(tmp_path, text), environ={"CONFLUENCE_TOKEN": "pat"})
 
 
 def test_from_overrides_the_configured_source(tmp_path):

@@ -1,0 +1,84 @@
+"""Settings → the source and the page store a run talks to (local files or live services)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from syncer.model import Document
+from syncer.settings import GoogleSettings, Settings
+from syncer.sources import read_file, select_tab
+from syncer.stores.base import PageStore
+from syncer.stores.confluence import CloudPages, DataCenterPages
+from syncer.stores.confluence_api import ConfluenceApi
+from syncer.stores.local import LocalPageStore
+
+
+class Source(Protocol):
+    name: str
+
+    def read(self) -> Document:
+        """The notes document as it reads now."""
+
+
+@dataclass(frozen=True)
+class FileSource:
+    path: Path
+    tab: str | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def read(self) -> Document:
+        return read_file(self.path, self.tab)
+
+
+class GoogleSource:
+    """The live doc, read through the Docs API with read-only credentials."""
+
+    def __init__(self, google: GoogleSettings, tab: str | None = None) -> None:
+        from syncer.sources import google as api  # Google's client libraries load only if used
+
+        self.api = api
+        self.google = google
+        self.document = api.document_id(google.document)
+        self.name = f"Google Doc {self.document}"
+        self.tab = tab
+
+    def client(self):
+        credentials = self.api.load_credentials(self.google.credentials, self.google.subject)
+        return self.api.GoogleDocSource(self.document, credentials, self.google.api_endpoint)
+
+    def read(self) -> Document:
+        document, _revision = self.client().fetch()
+        return select_tab(document, self.tab, self.name) if self.tab else document
+
+
+def open_source(settings: Settings) -> Source:
+    if settings.source_file is not None:
+        return FileSource(settings.source_file, settings.tab)
+    assert settings.google is not None
+    return GoogleSource(settings.google, settings.tab)
+
+
+def open_store(
+    settings: Settings, *, minor: bool = False, sleep: Callable[[float], None] = time.sleep
+) -> PageStore:
+    """The archive: a folder for ``file:``, else Confluence Cloud (v2) or Data Center (v1)."""
+    if settings.archive is not None:
+        return LocalPageStore(settings.archive)
+    target = settings.confluence
+    assert target is not None and settings.space is not None
+    api = ConfluenceApi(target.url, target.credentials, sleep=sleep)
+    pages = CloudPages if target.deployment == "cloud" else DataCenterPages
+    return pages(
+        api,
+        settings.space,
+        page_id=target.page_id,
+        parent_id=target.parent_id,
+        minor=minor or not target.notify,
+    )
