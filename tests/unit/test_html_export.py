@@ -29,7 +29,7 @@ from syncer.model import (
 from syncer.sources.html_export import read_html_export, read_zip_export
 
 # Real exports collected by google-docs-to-markdown, kept beside (not inside) the repository.
-FIXTURES = Path(__file__).parents[3] / "shared" / "fixtures" / "google-html-export"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "google-html-export"
 
 
 def fixture_blocks(name: str) -> tuple[Block, ...]:
