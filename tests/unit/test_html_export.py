@@ -28,7 +28,7 @@ from syncer.model import (
 )
 from syncer.sources.html_export import read_html_export, read_zip_export
 
-# Real exports collected by google-docs-to-markdown, kept beside (not inside) the repository.
+# Real exports collected by google-docs-to-markdown (BSD-3-Clause, licence beside them).
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "google-html-export"
 
 
