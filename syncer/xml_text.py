@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 # Characters XML 1.0 forbids outright (C0 controls but tab/newline/CR, surrogates, U+FFFE/F).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_SPACE = re.compile(r"\s")
 
 
 def legal(text: str) -> str:
@@ -24,9 +26,8 @@ def escape(text: str) -> str:
 
 def safe_url(url: str) -> str | None:
     """The URL when it may become a link (http, https, mailto), else None: no javascript: etc."""
-    cleaned = _ILLEGAL.sub("", url).strip()
-    if any(char.isspace() for char in cleaned):
-        cleaned = cleaned.replace(" ", "%20")
-    if cleaned.lower().startswith(_SAFE_SCHEMES) and len(cleaned) > len("mailto:"):
+    cleaned = _SPACE.sub(lambda space: quote(space.group()), _ILLEGAL.sub("", url).strip())
+    scheme, _, rest = cleaned.partition(":")
+    if f"{scheme.lower()}:" in _SAFE_SCHEMES and rest.lstrip("/"):
         return cleaned
     return None

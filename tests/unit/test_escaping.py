@@ -234,3 +234,8 @@ def test_a_tag_in_a_plain_item_list_is_text():
     )
     assert lozenge_titles(root) == []
     assert text(root.find("ul/li")) == "[inform]"
+
+
+def test_a_link_needs_something_after_its_scheme_and_keeps_whitespace_encoded():
+    assert safe_url("https://") is None and safe_url("mailto:") is None
+    assert safe_url("https://a b\tc") == "https://a%20b%09c"
