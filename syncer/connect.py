@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +65,7 @@ def open_source(settings: Settings) -> Source:
 
 
 def open_store(
-    settings: Settings, *, minor: bool = False, sleep: Callable[[float], None] = time.sleep
+    settings: Settings, *, minor: bool = False, sleep: Callable[[float], None] | None = None
 ) -> PageStore:
     """The archive: a folder for ``file:``, else Confluence Cloud (v2) or Data Center (v1)."""
     if settings.archive is not None:

@@ -73,14 +73,14 @@ class ConfluenceApi:
         self,
         url: str,
         credentials: Credentials,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         timeout: float = TIMEOUT_SECONDS,
     ) -> None:
         session = requests.Session()
         session.headers["User-Agent"] = f"notes-sync/{__version__}"
         self.url = url.rstrip("/")
         self.credentials = credentials
-        self.sleep = sleep
+        self.sleep = sleep or time.sleep
         self.client = Confluence(
             url=self.url,
             username=credentials.username if not credentials.pat else None,

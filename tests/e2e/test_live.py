@@ -1,0 +1,244 @@
+"""The CLI end to end against local fakes of Google and Confluence, over real HTTP.
+
+The real client libraries (google-api-python-client, google-auth, atlassian-python-api)
+talk to the fakes; nothing leaves 127.0.0.1 and no test sleeps.
+"""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from syncer import cli
+from tests.fakes.confluence import FakeConfluence
+from tests.fakes.google import FakeGoogle
+
+EXAMPLE = json.loads((Path(__file__).parents[2] / "examples" / "arch-hours-notes.json").read_text())
+DOC_ID = EXAMPLE["documentId"]
+TITLE = "Arch Hours: 2023"
+HOME = "1000"
+
+
+@pytest.fixture
+def slept(monkeypatch):
+    """Every wait a retry asks for, recorded instead of slept."""
+    waits: list[float] = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    return waits
+
+
+@pytest.fixture
+def google():
+    with FakeGoogle() as fake:
+        fake.add_document(copy.deepcopy(EXAMPLE))
+        yield fake
+
+
+@pytest.fixture(params=["cloud", "datacenter"])
+def confluence(request, monkeypatch):
+    with FakeConfluence(deployment=request.param) as fake:
+        fake.add_space("ARCH", "2000", HOME)
+        if request.param == "cloud":
+            monkeypatch.setenv("CONFLUENCE_USERNAME", fake.username)
+            monkeypatch.setenv("CONFLUENCE_API_TOKEN", fake.api_token)
+        else:
+            monkeypatch.setenv("CONFLUENCE_TOKEN", fake.pat)
+        yield fake
+
+
+@pytest.fixture
+def config(tmp_path, google, confluence):
+    key = google.service_account_file(tmp_path)
+    path = tmp_path / "sync.toml"
+    path.write_text(
+        f'[source]\ndocument = "https://docs.google.com/document/d/{DOC_ID}/edit"\n'
+        f'credentials = "{key}"\napi_endpoint = "{google.url}"\n'
+        f'[target]\nurl = "{confluence.url}"\ndeployment = "{confluence.deployment}"\n'
+        'space = "ARCH"\ntitle = "Arch Hours: {year}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def sync(config: Path, capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(["sync", "--config", str(config), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def the_page(confluence) -> object:
+    (page,) = [p for p in confluence.pages.values() if p.title == TITLE]
+    return page
+
+
+def edit_doc(google, old: str, new: str) -> None:
+    google.edit(DOC_ID, json.loads(json.dumps(EXAMPLE).replace(old, new)))
+
+
+def writes(confluence) -> list[tuple[str, str]]:
+    return [(m, p) for m, p, _ in confluence.requests if m in ("PUT", "POST")]
+
+
+def test_first_sync_creates_the_page_under_the_home_page_and_notifies(config, confluence, capsys):
+    code, _, err = sync(config, capsys)
+    assert code == 0, err
+    page = the_page(confluence)
+    assert page.parent_id == HOME and page.version == 1
+    assert page.body.index("<h2>2023-12-20</h2>") < page.body.index("<h2>2023-11-30</h2>")
+    assert "notes-sync" in page.properties
+    assert confluence.notifications == [(page.id, 1)]
+
+
+def test_a_second_sync_with_nothing_new_is_one_read_per_side_and_no_write(
+    config, google, confluence, capsys
+):
+    sync(config, capsys)
+    google.requests.clear()
+    confluence.reset_log()
+    code, out, _ = sync(config, capsys)
+    assert code == 0 and "nothing written" in out
+    assert writes(confluence) == []
+    docs_reads = [r for r in google.requests if "/documents/" in r[1]]
+    assert len(docs_reads) == 1
+    expected_reads = 1 if confluence.deployment == "datacenter" else 3
+    assert len(confluence.requests) == expected_reads
+    assert the_page(confluence).version == 1
+
+
+def test_a_new_meeting_is_one_page_write_plus_its_state_and_notifies_watchers(
+    config, google, confluence, capsys
+):
+    sync(config, capsys)
+    edit_doc(google, '"2023-12-20\\n"', '"2023-12-27\\n"')
+    confluence.reset_log()
+    code, out, _ = sync(config, capsys)
+    page = the_page(confluence)
+    assert code == 0 and "added     2023-12-27" in out
+    page_writes = [w for w in writes(confluence) if "propert" not in w[1]]
+    assert len(page_writes) == 1 and len(writes(confluence)) == 2
+    assert page.version == 2
+    assert page.history[-1].message == "notes sync: added 2023-12-27"
+    assert page.history[-1].minorEdit is False
+    assert confluence.notifications[-1] == (page.id, 2)
+
+
+def test_a_human_edit_to_the_preamble_survives(config, google, confluence, capsys):
+    sync(config, capsys)
+    page = the_page(confluence)
+    page.body = "<h1>Meeting Expectations</h1><p>Be kind.</p>" + page.body
+    page.version += 1
+    edit_doc(google, "New Relic", "NewRelic")
+    code, _, err = sync(config, capsys)
+    assert code == 0, err
+    assert page.body.startswith("<h1>Meeting Expectations</h1><p>Be kind.</p>")
+    assert "NewRelic" in page.body
+
+
+def test_a_save_between_our_read_and_write_is_re_read_and_kept(config, google, confluence, capsys):
+    sync(config, capsys)
+    edit_doc(google, "New Relic", "NewRelic")
+    saved = []
+
+    def person_saves(page):
+        if not saved:
+            saved.append(page.version)
+            page.body = "<p>Added by a person during the sync.</p>" + page.body
+            page.version += 1
+
+    confluence.on_before_put = person_saves
+    code, _, err = sync(config, capsys)
+    page = the_page(confluence)
+    assert code == 0, err
+    assert page.body.startswith("<p>Added by a person during the sync.</p>")
+    assert "NewRelic" in page.body and page.version == 3
+
+
+def test_a_429_storm_is_ridden_out_honouring_retry_after(config, confluence, capsys, slept):
+    confluence.fail_next("GET", ".*", 429, headers={"Retry-After": "2"}, times=3)
+    code, _, err = sync(config, capsys)
+    assert code == 0, err
+    assert slept[:3] == [2.0, 2.0, 2.0]
+
+
+def test_a_5xx_on_a_read_is_retried_and_a_5xx_on_create_fails_cleanly(
+    config, confluence, capsys, slept
+):
+    confluence.fail_next("POST", r"pages$|content$", 500, times=1)
+    code, _, err = sync(config, capsys)
+    assert code == 1 and "500" in err and err.count("\n") == 1
+    assert [p for p in confluence.pages.values() if p.title == TITLE] == []
+    confluence.fail_next("GET", ".*", 502, times=1)
+    code, _, err = sync(config, capsys)
+    assert code == 0, err
+
+
+def test_a_bad_confluence_token_is_one_line_naming_the_variable(config, confluence, capsys):
+    if confluence.deployment == "cloud":
+        confluence.api_token = "rotated"
+        variable = "CONFLUENCE_API_TOKEN"
+    else:
+        confluence.pat = "rotated"
+        variable = "CONFLUENCE_TOKEN"
+    code, _, err = sync(config, capsys)
+    assert code == 1 and variable in err and "401" in err
+    assert err.count("\n") == 1
+
+
+def test_a_missing_page_id_is_a_clear_failure(config, confluence, capsys):
+    text = config.read_text().replace(
+        'title = "Arch Hours: {year}"', 'title = "Arch"\npage_id = 999'
+    )
+    config.write_text(text)
+    code, _, err = sync(config, capsys)
+    assert code == 1 and "page_id 999: no such page" in err
+
+
+def test_a_missing_doc_is_a_clear_failure_and_writes_nothing(config, google, confluence, capsys):
+    config.write_text(config.read_text().replace(DOC_ID, "1NoSuchDocument_abcdefghijklmnop"))
+    code, _, err = sync(config, capsys)
+    assert code == 1 and "not found" in err
+    assert writes(confluence) == []
+
+
+def test_minor_edits_do_not_notify_watchers(config, google, confluence, capsys):
+    sync(config, capsys)
+    before = list(confluence.notifications)
+    edit_doc(google, "New Relic", "NewRelic")
+    code, out, _ = sync(config, capsys, "--minor")
+    assert code == 0 and the_page(confluence).version == 2
+    assert the_page(confluence).history[-1].minorEdit is True
+    assert confluence.notifications == before
+    assert ("watchers may still be notified" in out) == (confluence.deployment == "cloud")
+
+
+def test_dry_run_reads_both_sides_and_writes_nothing(config, confluence, capsys):
+    code, out, _ = sync(config, capsys, "--dry-run")
+    assert code == 0 and "+## 2023-12-20" in out
+    assert writes(confluence) == []
+    assert [p for p in confluence.pages.values() if p.title == TITLE] == []
+
+
+def test_check_prints_one_line_per_check_and_writes_nothing(config, confluence, capsys):
+    code = cli.main(["check", "--config", str(config)])
+    out, _ = capsys.readouterr()
+    assert code == 0, out
+    assert out.count("ok ") == 3 and "4 meetings" in out
+    assert writes(confluence) == []
+
+
+def test_with_page_id_an_unchanged_sync_is_one_read_on_either_deployment(
+    config, google, confluence, capsys
+):
+    page_id = confluence.add_page("ARCH", "Arch Hours", "<p>Our archive.</p>", HOME)
+    text = config.read_text().replace('title = "Arch Hours: {year}"', 'title = "Arch Hours"')
+    config.write_text(text + f"page_id = {page_id}\n")
+    code, _, err = sync(config, capsys)
+    assert code == 0, err
+    assert confluence.pages[page_id].body.startswith("<p>Our archive.</p>")
+    confluence.reset_log()
+    google.requests.clear()
+    code, out, _ = sync(config, capsys)
+    assert code == 0 and "nothing written" in out
+    assert len(confluence.requests) == 1
+    assert len([r for r in google.requests if r[1] != "/token"]) == 1
