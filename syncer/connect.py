@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from syncer.model import Document
 from syncer.settings import GoogleSettings, Settings
@@ -14,6 +14,9 @@ from syncer.stores.base import PageStore
 from syncer.stores.confluence import CloudPages, DataCenterPages
 from syncer.stores.confluence_api import ConfluenceApi
 from syncer.stores.local import LocalPageStore
+
+if TYPE_CHECKING:
+    from syncer.sources.google import GoogleDocSource
 
 
 class Source(Protocol):
@@ -48,7 +51,7 @@ class GoogleSource:
         self.name = f"Google Doc {self.document}"
         self.tab = tab
 
-    def client(self):
+    def client(self) -> GoogleDocSource:
         credentials = self.api.load_credentials(self.google.credentials, self.google.subject)
         return self.api.GoogleDocSource(self.document, credentials, self.google.api_endpoint)
 

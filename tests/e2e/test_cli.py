@@ -209,4 +209,5 @@ def test_check_reports_each_step_on_one_line_and_writes_nothing(workdir, capsys)
     assert not (workdir / "archive").exists()
     (workdir / "notes.json").write_text("not json")
     code, out, _ = run(workdir, "check", capsys=capsys)
-    assert code == 1 and "FAIL not a JSON file" not in out and "FAIL" in out
+    failed = [line for line in out.splitlines() if line.startswith("FAIL")]
+    assert code == 1 and len(failed) == 1 and "not a JSON file" in failed[0]
