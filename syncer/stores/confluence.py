@@ -34,6 +34,28 @@ class _ConfluencePages:
         self.api, self.space, self.page_id = api, space, page_id
         self.parent_id, self.minor = parent_id, minor
 
+    def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
+        path, payload = self._create_request(title, body)
+        created = self._write_body(
+            title, body, lambda: self.api.call("POST", path, body=payload, safe_to_repeat=False)
+        )
+        return self._with_state(Page(title, body, 1, str(created["id"])), state)
+
+    def update(self, page: Page, body: str, state: SyncState, message: str) -> Page:
+        path, payload = self._update_request(page, body, message)
+        self._write_body(page.title, body, lambda: self.api.call("PUT", path, body=payload))
+        version = page.version + 1
+        written = Page(
+            page.title, body, version, page.id, page.state, page.state_ref, page.state_version
+        )
+        return self._with_state(written, state)
+
+    def _create_request(self, title: str, body: str) -> tuple[str, dict[str, Any]]:
+        raise NotImplementedError
+
+    def _update_request(self, page: Page, body: str, message: str) -> tuple[str, dict[str, Any]]:
+        raise NotImplementedError
+
     def _write_body(self, title: str, body: str, send: Any) -> Any:
         """Send a page body; a storage parse error names the meeting it points at."""
         try:
@@ -66,34 +88,24 @@ class DataCenterPages(_ConfluencePages):
         results = self.api.call("GET", "rest/api/content", params=params)["results"]
         return _v1_page(results[0]) if results else None
 
-    def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
+    def _create_request(self, title: str, body: str) -> tuple[str, dict[str, Any]]:
         parent = self.parent_id or self._homepage()
-        payload = {
+        return "rest/api/content", {
             "type": "page",
             "title": title,
             "space": {"key": self.space},
             "ancestors": [{"id": parent}] if parent else [],
             "body": {"storage": {"value": body, "representation": "storage"}},
         }
-        created = self._write_body(
-            title,
-            body,
-            lambda: self.api.call("POST", "rest/api/content", body=payload, safe_to_repeat=False),
-        )
-        return self._with_state(Page(title, body, 1, str(created["id"])), state)
 
-    def update(self, page: Page, body: str, state: SyncState, message: str) -> Page:
-        payload = {
+    def _update_request(self, page: Page, body: str, message: str) -> tuple[str, dict[str, Any]]:
+        return f"rest/api/content/{page.id}", {
             "id": page.id,
             "type": "page",
             "title": page.title,
             "version": {"number": page.version + 1, "message": message, "minorEdit": self.minor},
             "body": {"storage": {"value": body, "representation": "storage"}},
         }
-        path = f"rest/api/content/{page.id}"
-        self._write_body(page.title, body, lambda: self.api.call("PUT", path, body=payload))
-        written = Page(page.title, body, page.version + 1, page.id, page.state, *_ref(page))
-        return self._with_state(written, state)
 
     def _save_state(self, page: Page, state: SyncState) -> tuple[str, int]:
         path = f"rest/api/content/{page.id}/property"
@@ -140,24 +152,18 @@ class CloudPages(_ConfluencePages):
             return None
         return _v2_page(results[0], self._property(str(results[0]["id"])))
 
-    def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
+    def _create_request(self, title: str, body: str) -> tuple[str, dict[str, Any]]:
         space = self.space_info()
-        payload = {
+        return "api/v2/pages", {
             "spaceId": space["id"],
             "status": "current",
             "title": title,
             "parentId": self.parent_id or space.get("homepageId"),
             "body": {"representation": "storage", "value": body},
         }
-        created = self._write_body(
-            title,
-            body,
-            lambda: self.api.call("POST", "api/v2/pages", body=payload, safe_to_repeat=False),
-        )
-        return self._with_state(Page(title, body, 1, str(created["id"])), state)
 
-    def update(self, page: Page, body: str, state: SyncState, message: str) -> Page:
-        payload = {
+    def _update_request(self, page: Page, body: str, message: str) -> tuple[str, dict[str, Any]]:
+        return f"api/v2/pages/{page.id}", {
             "id": page.id,
             "status": "current",
             "title": page.title,
@@ -165,10 +171,6 @@ class CloudPages(_ConfluencePages):
             # v2 documents only number and message; minorEdit is sent, and may be ignored.
             "version": {"number": page.version + 1, "message": message, "minorEdit": self.minor},
         }
-        path = f"api/v2/pages/{page.id}"
-        self._write_body(page.title, body, lambda: self.api.call("PUT", path, body=payload))
-        written = Page(page.title, body, page.version + 1, page.id, page.state, *_ref(page))
-        return self._with_state(written, state)
 
     def check_space(self) -> str:
         return f"space {self.space} ({self.space_info().get('name', 'no name')}) on Cloud"
@@ -197,10 +199,6 @@ class CloudPages(_ConfluencePages):
             return page.state_ref, number
         created = self.api.call("POST", path, body=value, safe_to_repeat=False)
         return str(created["id"]), 1
-
-
-def _ref(page: Page) -> tuple[str, int]:
-    return page.state_ref, page.state_version
 
 
 def _v1_page(data: dict[str, Any]) -> Page:
