@@ -15,7 +15,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,14 +40,12 @@ from syncer.model import (
     Table,
     Text,
 )
+from syncer.sources.common import DROP_MARKERS, is_monospace, join_runs, omission_notes
 
 Json = dict[str, Any]
 
 _HEADINGS = {f"HEADING_{level}": level for level in range(1, 7)}
 _UNORDERED_GLYPHS = (None, "GLYPH_TYPE_UNSPECIFIED", "NONE")
-_MONOSPACE = ("Mono", "Courier", "Consolas", "Code")
-# Docs wraps code blocks in these private-use characters; they render as nothing.
-_DROP_MARKERS = str.maketrans("", "", "\uec02\uec03")
 # U+000B is Docs' soft line break (Shift+Enter); a bare "\n" inside a run means the same.
 _BREAK = re.compile("[\u000b\n]")
 # Elements we leave out on purpose, with the words the preview uses (singular, plural).
@@ -88,7 +86,9 @@ def _read(data: bytes, name: str) -> Document:
     except (AttributeError, TypeError) as error:  # a field of the wrong JSON type
         raise SourceError(f"{name}: unexpected Google Docs JSON structure ({error})") from None
     revision = raw.get("revisionId")
-    return Document(tabs, _notes(left_out), revision if isinstance(revision, str) else None)
+    return Document(
+        tabs, omission_notes(left_out, _OMISSIONS), revision if isinstance(revision, str) else None
+    )
 
 
 def _load(data: bytes, name: str) -> Json:
@@ -188,7 +188,7 @@ class _TabReader:
             kind, value = _kind(element)
             if not _suggested(value):
                 out.extend(self.inline(kind, value, last=index == len(elements) - 1))
-        return _merge(out)
+        return join_runs(out)
 
     def inline(self, kind: str, value: Json, *, last: bool) -> list[Inline]:
         if kind == "textRun":
@@ -209,7 +209,7 @@ def _text_run(text: str, run: Json) -> list[Inline]:
     style = run.get("textStyle") or {}
     marks, link = _marks(style), _url(style)
     out: list[Inline] = []
-    for index, piece in enumerate(_BREAK.split(text.translate(_DROP_MARKERS))):
+    for index, piece in enumerate(_BREAK.split(text.translate(DROP_MARKERS))):
         if index:
             out.append(LineBreak())
         out.append(Text(piece, marks, link))
@@ -227,7 +227,7 @@ def _marks(style: Json) -> frozenset[str]:
         STRIKE: style.get("strikethrough"),
         SUPERSCRIPT: offset == "SUPERSCRIPT",
         SUBSCRIPT: offset == "SUBSCRIPT",
-        CODE: any(word in font for word in _MONOSPACE),
+        CODE: is_monospace(font),
     }
     return frozenset(mark for mark, enabled in on.items() if enabled)
 
@@ -281,27 +281,3 @@ def _zone(key: str | None) -> dt.tzinfo:
         except (ZoneInfoNotFoundError, ValueError):
             pass
     return dt.UTC
-
-
-def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:
-    """Join neighbouring runs that look the same; Docs splits runs for reasons we drop."""
-    out: list[Inline] = []
-    for inline in inlines:
-        if isinstance(inline, Text):
-            if not inline.text:
-                continue
-            previous = out[-1] if out else None
-            if isinstance(previous, Text) and (previous.marks, previous.link) == (
-                inline.marks,
-                inline.link,
-            ):
-                out[-1] = replace(previous, text=previous.text + inline.text)
-                continue
-        out.append(inline)
-    return tuple(out)
-
-
-def _notes(left_out: Counter[str]) -> tuple[str, ...]:
-    return tuple(
-        f"{count} {_OMISSIONS[kind][count != 1]} left out" for kind, count in left_out.items()
-    )

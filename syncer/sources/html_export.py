@@ -35,6 +35,7 @@ from syncer.model import (
     Table,
     Text,
 )
+from syncer.sources.common import DROP_MARKERS, is_monospace, join_runs, omission_notes
 
 _BLOCK_LEVELS = {"p": 0, **{f"h{level}": level for level in range(1, 7)}}
 _RULE = re.compile(r"\.([\w-]+)\s*\{([^}]*)\}")
@@ -42,9 +43,6 @@ _LIST_LEVEL = re.compile(r"lst-kix_[\w-]+-(\d+)$")
 # ``#cmnt1`` in the text points at the comment; ``#cmnt_ref1`` in the comment points back.
 _NOTE_MARKER = re.compile(r"#(?:cmnt|ftnt)\d+$")
 _NOTE_BACKLINK = re.compile(r"#(cmnt|ftnt)_ref\d+$")
-_MONOSPACE = ("mono", "courier", "consolas", "code")
-# Docs wraps code blocks in these private-use characters; they render as nothing.
-_DROP_MARKERS = str.maketrans("", "", "\uec02\uec03")
 # The export itself is one line and writes soft breaks as <br>, so a newline and its
 # indentation at the edge of a text node is pretty-printing between tags, not a space.
 _LAYOUT = re.compile(r"^[ \t\r\n]*\n[ \t]*|\r?\n[ \t\r\n]*$")
@@ -103,7 +101,7 @@ def _marks(declarations: str) -> frozenset[str]:
         STRIKE: "line-through" in decoration,
         SUPERSCRIPT: style.get("vertical-align") == "super",
         SUBSCRIPT: style.get("vertical-align") == "sub",
-        CODE: any(word in style.get("font-family", "") for word in _MONOSPACE),
+        CODE: is_monospace(style.get("font-family", "")),
     }
     return frozenset(mark for mark, on in found.items() if on)
 
@@ -116,10 +114,7 @@ class _Reader:
         self.left_out: Counter[str] = Counter()
 
     def notes(self) -> tuple[str, ...]:
-        return tuple(
-            f"{count} {_OMISSIONS[kind][count != 1]} left out"
-            for kind, count in self.left_out.items()
-        )
+        return omission_notes(self.left_out, _OMISSIONS)
 
     def blocks(self, node: object) -> list[Block]:
         """The blocks of one body (or cell) child; anything else (``<hr>``, bookmarks) is none."""
@@ -170,7 +165,7 @@ class _Reader:
         for child in node.children:
             if isinstance(child, NavigableString):
                 if type(child) is NavigableString:  # not a comment or CDATA
-                    text = _LAYOUT.sub("", child).translate(_DROP_MARKERS)
+                    text = _LAYOUT.sub("", child).translate(DROP_MARKERS)
                     out.append(Text(text, marks, link))
             elif child.name == "br":
                 out.append(LineBreak())
@@ -211,23 +206,15 @@ def _tidy(raw: list[Inline]) -> tuple[Inline, ...]:
             text = _SPACES.sub(" ", inline.text)
             if at_line_start:
                 text = text.lstrip(" ")
-            if not text:
-                continue
-            at_line_start = text.endswith(" ")
-            previous = out[-1] if out else None
-            if isinstance(previous, Text) and (previous.marks, previous.link) == (
-                inline.marks,
-                inline.link,
-            ):
-                out[-1] = Text(previous.text + text, inline.marks, inline.link)
-            else:
+            if text:
+                at_line_start = text.endswith(" ")
                 out.append(Text(text, inline.marks, inline.link))
         else:
             _rstrip_last(out)
             out.append(inline)
             at_line_start = True
     _rstrip_last(out)
-    return tuple(item for item in out if not (isinstance(item, Text) and not item.text))
+    return join_runs(out)
 
 
 def _rstrip_last(out: list[Inline]) -> None:
