@@ -1,98 +1,267 @@
-"""A fake Confluence over real HTTP on 127.0.0.1: Cloud (v1 + v2 pages API) or Data Center (v1).
+"""A fake Confluence over real HTTP on 127.0.0.1: Cloud (REST v1 + v2) or Data Center (v1).
 
-It keeps pages, versions, content properties and labels, and behaves as the documented APIs
-do where a sync can go wrong: 409 on a stale version, 400 "Error parsing xhtml" on malformed
-storage, 401 without the right Basic or Bearer credentials, failures injected on demand
-(429 with Retry-After, 5xx), and a notification for watchers on every non-minor edit.
+``atlassian-python-api`` and plain ``requests`` talk to it unchanged: configure the product
+with ``fake.url`` (Cloud: ``http://127.0.0.1:PORT/wiki``; Data Center: no ``/wiki``). It
+checks what Confluence checks (the credentials of its deployment, ``version.number`` being
+the current one plus one, well-formed storage XHTML, unique titles in a space, a body of at
+most 5 MiB) and answers with Confluence's error envelopes: v1
+``{"statusCode","data","message","reason"}``, v2 ``{"errors":[{"status","code","title",
+"detail"}]}``. No sleeps: failures to inject are queued with ``fail_next``.
+
+State is plain attributes (``spaces``, ``pages``, ``notifications``, ``requests``) that tests
+read and change; every request is served under one re-entrant lock, so hooks may call the
+fake's own methods.
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import html.entities
 import itertools
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 from lxml import etree
 
 Json = dict[str, Any]
+
+MAX_BODY_BYTES = 5 * 1024 * 1024
+JSON_TYPE = "application/json;charset=UTF-8"
+STORAGE_NAMESPACES = {
+    "ac": "http://atlassian.com/content",
+    "ri": "http://atlassian.com/resource/identifier",
+    "at": "http://atlassian.com/template",
+}
+_ROOT = "fake-storage-root"
+_ROOT_OPEN = f"<{_ROOT} " + " ".join(f'xmlns:{p}="{u}"' for p, u in STORAGE_NAMESPACES.items())
+_ROOT_OPEN += ">"
+_XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
-_ROOT = (
-    '<root xmlns:ac="http://atlassian.com/content"'
-    ' xmlns:ri="http://atlassian.com/resource/identifier" xmlns:at="http://atlassian.com/template">'
-)
+REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Request Entity Too Large",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+V2_CODES = {
+    400: "INVALID_REQUEST_PARAMETER",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "REQUEST_ENTITY_TOO_LARGE",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_SERVER_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+DEFAULT_MESSAGES = {
+    429: "Rate limit exceeded. Please try again later.",
+    500: "An internal error occurred.",
+    503: "Service Unavailable",
+}
+
+
+# --- state -----------------------------------------------------------------------------
 
 
 @dataclass
-class Version:
+class Space:
+    key: str
+    id: str
+    homepage_id: str
+    name: str
+
+
+@dataclass
+class PageVersion:
     number: int
     message: str = ""
-    minorEdit: bool = False
+    minorEdit: bool = False  # the API's spelling, as tests read it
+    when: str = field(default_factory=lambda: _now())
 
 
 @dataclass
-class FakePage:
+class StoredPage:
+    """A page as the fake keeps it; ``properties`` maps key → {"id","key","value","version"}
+    (``version`` an int); ``labels`` holds label names (prefix ``global``)."""
+
     id: str
-    space: str
+    space_key: str
     title: str
+    parent_id: str | None
     body: str
-    parent_id: str | None = None
     version: int = 1
-    history: list[Version] = field(default_factory=lambda: [Version(1)])
+    history: list[PageVersion] = field(default_factory=lambda: [PageVersion(1)])
     properties: dict[str, Json] = field(default_factory=dict)
     labels: list[str] = field(default_factory=list)
 
+    def current(self) -> PageVersion:
+        """The latest version; ``version`` rules (a test may bump it without a history entry)."""
+        last = self.history[-1] if self.history else None
+        return last if last and last.number == self.version else PageVersion(self.version)
 
-class HttpAnswer(Exception):
-    def __init__(self, status: int, body: Any = None, headers: dict[str, str] | None = None):
-        super().__init__(status)
-        self.status, self.body, self.headers = status, body, headers or {}
+
+@dataclass
+class _Failure:
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    headers: dict[str, str]
+    body: Any
+    times: int
+
+
+@dataclass
+class _Answer:
+    status: int
+    body: bytes
+    content_type: str = JSON_TYPE
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class _Fail(Exception):
+    """Raised by a handler; the dispatcher wraps it in the envelope of the API asked."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass
+class _Request:
+    method: str
+    path: str  # below the API root, e.g. "/content/123"
+    query: dict[str, str]
+    raw: bytes
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.raw or b"null")
+        except ValueError:
+            raise _Fail(400, "Could not parse the request body as JSON") from None
+
+    def object(self) -> Json:
+        data = self.json()
+        if not isinstance(data, dict):
+            raise _Fail(400, "The request body must be a JSON object")
+        return data
+
+
+# --- the fake ----------------------------------------------------------------------------
 
 
 class FakeConfluence:
-    """``with FakeConfluence(deployment="cloud") as fake:``; point the product at ``fake.url``."""
+    """``with FakeConfluence(deployment="cloud") as fake:`` a server on a free port."""
 
     def __init__(self, deployment: str = "cloud") -> None:
+        if deployment not in ("cloud", "datacenter"):
+            raise ValueError(f"deployment must be 'cloud' or 'datacenter', not {deployment!r}")
         self.deployment = deployment
-        self.username, self.api_token, self.pat = "bot@example.org", "cloud-token", "dc-pat"
-        self.spaces: dict[str, Json] = {}
-        self.pages: dict[str, FakePage] = {}
+        self.lock = threading.RLock()
+        self.username = "bot@example.org"
+        self.api_token = "cloud-token"
+        self.pat = "dc-pat"
+        self.spaces: dict[str, Space] = {}
+        self.pages: dict[str, StoredPage] = {}
+        self.forbidden_spaces: set[str] = set()
         self.notifications: list[tuple[str, int]] = []
         self.requests: list[tuple[str, str, dict[str, str]]] = []
-        self.on_before_put = None
-        self._failures: list[list[Any]] = []
-        self._ids = itertools.count(5000)
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.on_before_put: Callable[[StoredPage], None] | None = None
+        self._failures: list[_Failure] = []
+        self._ids = itertools.count(100001)
+        self._server: ThreadingHTTPServer | None = None
+        self._routes = {"v1": self._v1_routes(), "v2": self._v2_routes()}
+
+    # --- lifecycle -----------------------------------------------------------------------
 
     def __enter__(self) -> FakeConfluence:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        ).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        assert self._server is not None
         self._server.shutdown()
         self._server.server_close()
 
     @property
+    def origin(self) -> str:
+        assert self._server is not None, "use FakeConfluence as a context manager"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def context(self) -> str:
+        return "/wiki" if self.deployment == "cloud" else ""
+
+    @property
     def url(self) -> str:
-        root = f"http://127.0.0.1:{self._server.server_address[1]}"
-        return root + "/wiki" if self.deployment == "cloud" else root
+        """The base URL the product is configured with."""
+        return self.origin + self.context
 
-    # --- set-up and inspection, for tests ------------------------------------------------
+    # --- seeding and inspection ------------------------------------------------------------
 
-    def add_space(self, key: str, space_id: str, homepage_id: str) -> None:
-        self.spaces[key] = {"id": space_id, "key": key, "name": f"{key} space"}
-        self.spaces[key]["homepageId"] = homepage_id
+    def add_space(
+        self, key: str, space_id: str, homepage_id: str, name: str | None = None
+    ) -> Space:
+        """A space and its home page (a page titled ``<name>``, stored like any other)."""
+        with self.lock:
+            space = Space(key, str(space_id), str(homepage_id), name or f"{key} space")
+            self.spaces[key] = space
+            self.pages[space.homepage_id] = StoredPage(space.homepage_id, key, space.name, None, "")
+            return space
 
-    def add_page(self, space: str, title: str, body: str, parent_id: str | None = None) -> str:
-        page = FakePage(str(next(self._ids)), space, title, body, parent_id)
-        self.pages[page.id] = page
-        return page.id
+    def add_page(self, space_key: str, title: str, body: str, parent_id: str | None = None) -> str:
+        """A page at version 1 (no notification); returns its id."""
+        with self.lock:
+            page = StoredPage(self._new_id(), space_key, title, parent_id, body)
+            self.pages[page.id] = page
+            return page.id
+
+    def add_property(self, page_id: str, key: str, value: Any) -> str:
+        """A content property at version 1; returns its id."""
+        with self.lock:
+            prop = {"id": self._new_id(), "key": key, "value": value, "version": 1}
+            self.pages[page_id].properties[key] = prop
+            return prop["id"]
+
+    def edit_page(
+        self, page_id: str, body: str, message: str = "", minor_edit: bool = False
+    ) -> StoredPage:
+        """A person saves the page in the editor: a new version (not in ``notifications``,
+        which records what API clients cause)."""
+        with self.lock:
+            page = self.pages[page_id]
+            page.body = body
+            page.version += 1
+            page.history.append(PageVersion(page.version, message, minor_edit))
+            return page
+
+    def find_page(self, space_key: str, title: str) -> StoredPage | None:
+        with self.lock:
+            return next(
+                (p for p in self.pages.values() if (p.space_key, p.title) == (space_key, title)),
+                None,
+            )
 
     def fail_next(
         self,
@@ -103,293 +272,898 @@ class FakeConfluence:
         body: Any = None,
         times: int = 1,
     ) -> None:
-        self._failures.append([method, re.compile(path_regex), status, headers, body, times])
+        """The next ``times`` requests of ``method`` (``"*"``: any) whose path (with
+        ``/wiki`` on Cloud, without the query) matches get ``status``, before any auth
+        check. ``body``: a dict (sent as JSON), str or bytes; default: the API's envelope."""
+        with self.lock:
+            self._failures.append(
+                _Failure(method.upper(), re.compile(path_regex), status, headers or {}, body, times)
+            )
 
     def reset_log(self) -> None:
-        self.requests.clear()
+        with self.lock:
+            self.requests.clear()
 
-    # --- the HTTP side --------------------------------------------------------------------
+    def count(self, method: str | None = None, path_regex: str = "") -> int:
+        """How many logged requests match ``method`` (any if None) and ``path_regex``."""
+        with self.lock:
+            return sum(
+                1
+                for m, path, _query in self.requests
+                if (method is None or m == method.upper()) and re.search(path_regex, path)
+            )
 
-    def answer(self, method: str, target: str, headers: Any, raw: bytes) -> HttpAnswer:
+    # --- serving -----------------------------------------------------------------------
+
+    def answer(self, method: str, target: str, headers: Any, raw: bytes) -> _Answer:
         parts = urlsplit(target)
-        path = parts.path.removeprefix("/wiki") if self.deployment == "cloud" else parts.path
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        body = json.loads(raw) if raw else None
-        with self._lock:
+        path, query = parts.path, dict(parse_qsl(parts.query, keep_blank_values=True))
+        with self.lock:
             self.requests.append((method, path, query))
-            try:
-                self._inject(method, path)
-                self._authenticate(headers.get("Authorization", ""), path)
-                return HttpAnswer(200, self._route(method, path, query, body))
-            except HttpAnswer as answer:
-                return answer
+            api, rest = self._api_of(path)
+            failure = self._injected(method, path, api)
+            if failure is not None:
+                return failure
+            if api is None:
+                return _html_404(path)
+            if not self._authorized(headers.get("Authorization", "")):
+                message = "Client must be authenticated to access this resource."
+                return _error(api, 401, message)
+            return self._dispatch(api, _Request(method, rest, query, raw))
 
-    def _inject(self, method: str, path: str) -> None:
+    def _api_of(self, path: str) -> tuple[str | None, str]:
+        if not path.startswith(self.context + "/"):
+            return None, path
+        below = path[len(self.context) :]
+        if below.startswith("/rest/api/"):
+            return "v1", below[len("/rest/api") :]
+        if below.startswith("/api/v2/") and self.deployment == "cloud":
+            return "v2", below[len("/api/v2") :]
+        return None, path
+
+    def _injected(self, method: str, path: str, api: str | None) -> _Answer | None:
         for failure in self._failures:
-            wanted, pattern, status, headers, body, times = failure
-            if times and wanted == method and pattern.search(path):
-                failure[5] -= 1
-                raise HttpAnswer(status, body or {"message": "injected"}, headers)
+            if failure.times <= 0 or failure.method not in ("*", method):
+                continue
+            if failure.pattern.search(path):
+                failure.times -= 1
+                if failure.body is None:
+                    message = DEFAULT_MESSAGES.get(failure.status, REASONS.get(failure.status, ""))
+                    answer = _error(api or "v1", failure.status, message)
+                elif isinstance(failure.body, dict | list):
+                    answer = _json(failure.status, failure.body)
+                else:
+                    raw = failure.body if isinstance(failure.body, bytes) else failure.body.encode()
+                    answer = _Answer(failure.status, raw, "text/plain;charset=UTF-8")
+                answer.headers.update(failure.headers)
+                return answer
+        return None
 
-    def _authenticate(self, header: str, path: str) -> None:
-        import base64
+    def _authorized(self, header: str) -> bool:
+        scheme, _, credential = header.partition(" ")
+        if self.deployment == "datacenter":
+            return scheme == "Bearer" and credential == self.pat
+        expected = base64.b64encode(f"{self.username}:{self.api_token}".encode()).decode()
+        return scheme == "Basic" and credential == expected
 
-        if self.deployment == "cloud":
-            token = base64.b64encode(f"{self.username}:{self.api_token}".encode()).decode()
-            ok = header == f"Basic {token}"
-        else:
-            ok = header == f"Bearer {self.pat}"
-        if not ok:
-            raise _error(path, 401, "Unauthorized", "Client must be authenticated")
+    def _dispatch(self, api: str, request: _Request) -> _Answer:
+        allowed = []
+        for method, pattern, handler in self._routes[api]:
+            match = pattern.fullmatch(request.path)
+            if match is None:
+                continue
+            if method != request.method:
+                allowed.append(method)
+                continue
+            try:
+                status, data = handler(request, *match.groups())
+            except _Fail as fail:
+                return _error(api, fail.status, fail.message)
+            return _Answer(status, b"") if data is None else _json(status, data)
+        if allowed:
+            return _error(api, 405, f"Method {request.method} not allowed; use {allowed}")
+        return _html_404(request.path)
 
-    def _route(self, method: str, path: str, query: Json, body: Any) -> Any:
-        if path.startswith("/api/v2/"):
-            if self.deployment != "cloud":
-                raise HttpAnswer(404, {"message": "null for uri"})
-            return self._v2(method, path.removeprefix("/api/v2/").split("/"), query, body)
-        if path.startswith("/rest/api/"):
-            return self._v1(method, path.removeprefix("/rest/api/").split("/"), query, body)
-        raise HttpAnswer(404, {"message": "no such endpoint"})
+    def _new_id(self) -> str:
+        while (candidate := str(next(self._ids))) in self.pages:
+            pass
+        return candidate
 
-    # v1 -------------------------------------------------------------------------------------
+    # --- shared rules --------------------------------------------------------------------
 
-    def _v1(self, method: str, parts: list[str], query: Json, body: Any) -> Any:
-        expand = set(query.get("expand", "").split(","))
-        match method, parts:
-            case "GET", ["content"]:
-                found = [
-                    p
-                    for p in self.pages.values()
-                    if p.space == query.get("spaceKey") and p.title == query.get("title")
-                ]
-                return {"results": [self._v1_page(p, expand) for p in found], "size": len(found)}
-            case "GET", ["content", page_id]:
-                return self._v1_page(self._page(page_id, "/rest/api"), expand)
-            case "POST", ["content"]:
-                parent = (body.get("ancestors") or [{}])[-1].get("id")
-                page = self._create(body["space"]["key"], body["title"], body, parent, "/rest/api")
-                return self._v1_page(page, {"version"})
-            case "PUT", ["content", page_id]:
-                page = self._page(page_id, "/rest/api")
-                self._update(
-                    page, body.get("version"), body["body"]["storage"]["value"], "/rest/api"
-                )
-                return self._v1_page(page, {"version"})
-            case "GET", ["space", key]:
-                space = self._space(key)
-                return {"key": key, "name": space["name"], "homepage": {"id": space["homepageId"]}}
-            case "POST", ["content", page_id, "property"]:
-                return self._new_property(self._page(page_id, "/rest/api"), body, "/rest/api")
-            case "PUT", ["content", page_id, "property", key]:
-                page = self._page(page_id, "/rest/api")
-                return self._put_property(page, page.properties.get(key), body, "/rest/api")
-        raise HttpAnswer(404, {"statusCode": 404, "message": "no such endpoint"})
-
-    def _v1_page(self, page: FakePage, expand: set[str]) -> Json:
-        data: Json = {"id": page.id, "type": "page", "status": "current", "title": page.title}
-        data["space"] = {"key": page.space}
-        data["_links"] = {"webui": f"/pages/{page.id}", "base": self.url}
-        if "version" in expand or "body.storage" in expand:
-            data["version"] = self._version_json(page)
-        if "body.storage" in expand:
-            data["body"] = {"storage": {"value": page.body, "representation": "storage"}}
-        wanted = {e.removeprefix("metadata.properties.") for e in expand if "properties." in e}
-        if wanted:
-            data["metadata"] = {
-                "properties": {k: page.properties[k] for k in wanted if k in page.properties}
-            }
-        return data
-
-    # v2 -------------------------------------------------------------------------------------
-
-    def _v2(self, method: str, parts: list[str], query: Json, body: Any) -> Any:
-        match method, parts:
-            case "GET", ["spaces"]:
-                keys = query.get("keys", "").split(",")
-                return {"results": [s for k, s in self.spaces.items() if k in keys]}
-            case "GET", ["pages"]:
-                space = {s["id"]: k for k, s in self.spaces.items()}.get(query.get("space-id"))
-                found = [
-                    p
-                    for p in self.pages.values()
-                    if p.space == space and p.title == query.get("title")
-                ]
-                with_body = query.get("body-format") == "storage"
-                return {"results": [self._v2_page(p, with_body) for p in found], "_links": {}}
-            case "GET", ["pages", page_id]:
-                page = self._page(page_id, "/api/v2")
-                data = self._v2_page(page, query.get("body-format") == "storage")
-                if query.get("include-properties") == "true":
-                    data["properties"] = {
-                        "results": list(page.properties.values()),
-                        "meta": {"hasMore": False},
-                        "_links": {},
-                    }
-                return data
-            case "POST", ["pages"]:
-                key = {s["id"]: k for k, s in self.spaces.items()}.get(body.get("spaceId"))
-                if key is None:
-                    raise _error("/api/v2", 400, "BAD_REQUEST", "spaceId is not valid")
-                storage = {"storage": {"value": body["body"]["value"]}}
-                page = self._create(
-                    key, body["title"], {"body": storage}, body.get("parentId"), "/api/v2"
-                )
-                return self._v2_page(page, False)
-            case "PUT", ["pages", page_id]:
-                page = self._page(page_id, "/api/v2")
-                self._update(page, body.get("version"), body["body"]["value"], "/api/v2")
-                return self._v2_page(page, False)
-            case "GET", ["pages", page_id, "properties"]:
-                page = self._page(page_id, "/api/v2")
-                found = [
-                    p for p in page.properties.values() if p["key"] == query.get("key", p["key"])
-                ]
-                return {"results": found, "_links": {}}
-            case "POST", ["pages", page_id, "properties"]:
-                return self._new_property(self._page(page_id, "/api/v2"), body, "/api/v2")
-            case "PUT", ["pages", page_id, "properties", prop_id]:
-                page = self._page(page_id, "/api/v2")
-                current = next((p for p in page.properties.values() if p["id"] == prop_id), None)
-                if current is None:
-                    raise _error("/api/v2", 404, "NOT_FOUND", "No property with that id")
-                return self._put_property(page, current, body, "/api/v2")
-        raise _error("/api/v2", 404, "NOT_FOUND", "no such endpoint")
-
-    def _v2_page(self, page: FakePage, with_body: bool) -> Json:
-        space_id = self.spaces[page.space]["id"]
-        data: Json = {"id": page.id, "status": "current", "title": page.title, "spaceId": space_id}
-        data["parentId"] = page.parent_id
-        data["version"] = {**self._version_json(page), "createdAt": "2026-11-28T00:00:00Z"}
-        if with_body:
-            data["body"] = {"storage": {"value": page.body, "representation": "storage"}}
-        data["_links"] = {"webui": f"/spaces/{page.space}/pages/{page.id}"}
-        return data
-
-    # shared behaviour -----------------------------------------------------------------------
-
-    def _page(self, page_id: str, api: str) -> FakePage:
-        if page_id not in self.pages:
-            raise _error(api, 404, "NOT_FOUND", f"No content found with id: {page_id}")
-        return self.pages[page_id]
-
-    def _space(self, key: str) -> Json:
-        if key not in self.spaces:
-            raise _error("/rest/api", 404, "Not Found", f"No space with key : {key}")
-        return self.spaces[key]
-
-    def _create(self, space: str, title: str, body: Json, parent: str | None, api: str) -> FakePage:
-        self._space(space)
-        if any(p.space == space and p.title == title for p in self.pages.values()):
-            raise _error(api, 400, "BAD_REQUEST", "A page with this title already exists")
-        value = body["body"]["storage"]["value"]
-        _check_storage(value, api)
-        page = FakePage(str(next(self._ids)), space, title, value, parent)
-        self.pages[page.id] = page
-        self.notifications.append((page.id, 1))
+    def _page(self, page_id: str) -> StoredPage:
+        page = self.pages.get(page_id)
+        if page is None:
+            raise _Fail(404, f"No content found with id: ContentId{{id={page_id}}}")
+        self._check_space(page.space_key)
         return page
 
-    def _update(self, page: FakePage, version: Json | None, value: str, api: str) -> None:
+    def _check_space(self, key: str) -> None:
+        if key in self.forbidden_spaces:
+            raise _Fail(403, f"User not permitted to view or edit content in space {key}")
+
+    def _check_new_body(self, body: Any) -> str:
+        if not isinstance(body, str):
+            raise _Fail(400, "A storage body {value, representation: storage} is required")
+        if len(body.encode()) > MAX_BODY_BYTES:
+            raise _Fail(413, f"The page body is too large: at most {MAX_BODY_BYTES} bytes")
+        problem = storage_error(body)
+        if problem:
+            raise _Fail(400, problem)
+        return body
+
+    def _check_title(self, space_key: str, title: Any, page_id: str | None = None) -> str:
+        if not isinstance(title, str) or not title.strip():
+            raise _Fail(400, "Content title is required")
+        clash = self.find_page(space_key, title)
+        if clash is not None and clash.id != page_id:
+            raise _Fail(
+                400,
+                "A page with this title already exists: A page already exists with the "
+                f"same TITLE in this space: {title}",
+            )
+        return title
+
+    def _create(self, space_key: str, title: str, body: str, parent: Any, minor: bool) -> str:
+        page = StoredPage(self._new_id(), space_key, title, str(parent) if parent else None, body)
+        page.history = [PageVersion(1, "", minor)]
+        self.pages[page.id] = page
+        if not minor:
+            self.notifications.append((page.id, 1))
+        return page.id
+
+    def _update(self, page: StoredPage, number: Any, apply: Callable[[], None]) -> None:
+        """Compare versions after the ``on_before_put`` hook; ``apply`` makes the change."""
         if self.on_before_put is not None:
             self.on_before_put(page)
-        if not version or "number" not in version:
-            raise _error(
-                api,
-                400,
-                "BAD_REQUEST",
-                "Must supply an incremented version when updating Content. No version supplied.",
-            )
-        if version["number"] != page.version + 1:
-            raise _error(
-                api,
-                409,
-                "CONFLICT",
-                f"Version must be incremented on update. Current version is: {page.version}",
-            )
-        _check_storage(value, api)
+        if number != page.version + 1:
+            raise _VersionConflict(page.version, number)
+        apply()
+
+    def _save(self, page: StoredPage, version: Json) -> None:
         minor = bool(version.get("minorEdit", False))
-        page.body, page.version = value, version["number"]
-        page.history.append(Version(page.version, version.get("message", ""), minor))
+        page.version += 1
+        page.history.append(PageVersion(page.version, str(version.get("message") or ""), minor))
         if not minor:
             self.notifications.append((page.id, page.version))
 
-    def _new_property(self, page: FakePage, body: Json, api: str) -> Json:
-        if body["key"] in page.properties:
-            raise _error(api, 400, "BAD_REQUEST", "A property with this key already exists")
-        prop = {"id": str(next(self._ids)), "key": body["key"], "value": body["value"]}
-        prop["version"] = {"number": 1}
-        page.properties[body["key"]] = prop
+    def _links(self, page: StoredPage) -> Json:
+        title = quote_plus(page.title)
+        webui = (
+            f"/spaces/{page.space_key}/pages/{page.id}/{title}"
+            if self.deployment == "cloud"
+            else f"/display/{page.space_key}/{title}"
+        )
+        return {"webui": webui, "tinyui": f"/x/{int(page.id):x}"}
+
+    # --- REST v1 -------------------------------------------------------------------------
+
+    def _v1_routes(self) -> list[tuple[str, re.Pattern[str], Callable[..., tuple[int, Any]]]]:
+        table = [
+            ("GET", r"/content", self._v1_search),
+            ("POST", r"/content", self._v1_create),
+            ("GET", r"/content/(\d+)", self._v1_get),
+            ("PUT", r"/content/(\d+)", self._v1_put),
+            ("GET", r"/content/(\d+)/property", self._v1_properties),
+            ("POST", r"/content/(\d+)/property", self._v1_add_property),
+            ("GET", r"/content/(\d+)/property/([^/]+)", self._v1_get_property),
+            ("PUT", r"/content/(\d+)/property/([^/]+)", self._v1_put_property),
+            ("DELETE", r"/content/(\d+)/property/([^/]+)", self._v1_delete_property),
+            ("GET", r"/content/(\d+)/label", self._v1_labels),
+            ("POST", r"/content/(\d+)/label", self._v1_add_labels),
+            ("GET", r"/space/([^/]+)", self._v1_space),
+        ]
+        return [(m, re.compile(p), h) for m, p, h in table]
+
+    def _v1_search(self, request: _Request) -> tuple[int, Json]:
+        query = request.query
+        key, title = query.get("spaceKey"), query.get("title")
+        if key:
+            self._check_space(key)
+        found = [
+            page
+            for page in self.pages.values()
+            if (not key or page.space_key == key)
+            and (title is None or page.title == title)
+            and query.get("type", "page") == "page"
+            and page.space_key not in self.forbidden_spaces
+        ]
+        expand = _expand(query)
+        results = [self._v1_content(page, expand) for page in found]
+        return 200, {
+            "results": results,
+            "start": int(query.get("start", 0)),
+            "limit": int(query.get("limit", 25)),
+            "size": len(results),
+            "_links": {**self._v1_base(), "self": f"{self.url}/rest/api/content"},
+        }
+
+    def _v1_get(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        expand = _expand(request.query, default={"space", "version"})
+        return 200, self._v1_single(self._page(page_id), expand)
+
+    def _v1_create(self, request: _Request) -> tuple[int, Json]:
+        data = request.object()
+        key = (data.get("space") or {}).get("key")
+        if data.get("type", "page") != "page":
+            raise _Fail(400, "The fake creates only content of type page")
+        if key not in self.spaces:
+            raise _Fail(404, f"No space with key : {key}")
+        self._check_space(key)
+        title = self._check_title(key, data.get("title"))
+        body = self._check_new_body(_v1_storage(data))
+        ancestors = data.get("ancestors") or []
+        parent = ancestors[-1].get("id") if ancestors else None
+        minor = bool((data.get("version") or {}).get("minorEdit", False))
+        page_id = self._create(key, title, body, parent, minor)
+        return 200, self._v1_single(self.pages[page_id], {"space", "version", "body.storage"})
+
+    def _v1_put(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        page = self._page(page_id)
+        data = request.object()
+        version = data.get("version")
+        if not isinstance(version, dict) or "number" not in version:
+            raise _Fail(
+                400,
+                "Must supply an incremented version when updating Content. No version supplied.",
+            )
+
+        def apply() -> None:
+            title = self._check_title(page.space_key, data.get("title"), page.id)
+            body = _v1_storage(data)
+            page.body = page.body if body is None else self._check_new_body(body)
+            page.title = title
+            ancestors = data.get("ancestors") or []
+            if ancestors:
+                page.parent_id = str(ancestors[-1].get("id"))
+            self._save(page, version)
+
+        try:
+            self._update(page, version["number"], apply)
+        except _VersionConflict as conflict:
+            message = (
+                f"Version must be incremented on update. Current version is: {conflict.current}"
+            )
+            raise _Fail(409, message) from None
+        return 200, self._v1_single(page, {"space", "version", "body.storage", "ancestors"})
+
+    def _v1_properties(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        page = self._page(page_id)
+        results = [self._v1_property(page, prop) for prop in page.properties.values()]
+        return 200, {
+            "results": results,
+            "start": 0,
+            "limit": 10,
+            "size": len(results),
+            "_links": self._v1_base(),
+        }
+
+    def _v1_add_property(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        page = self._page(page_id)
+        data = request.object()
+        key = data.get("key")
+        if not isinstance(key, str) or not key or "value" not in data:
+            raise _Fail(400, "A content property needs a key and a value")
+        if key in page.properties:
+            raise _Fail(
+                400,
+                f"Cannot add a property with key '{key}' to content with id {page.id}: "
+                "a property with that key already exists",
+            )
+        return 200, self._v1_property(page, self._new_property(page, key, data["value"]))
+
+    def _v1_get_property(self, request: _Request, page_id: str, key: str) -> tuple[int, Json]:
+        page = self._page(page_id)
+        if key not in page.properties:
+            raise _Fail(404, f"No property with key '{key}' on content {page_id}")
+        return 200, self._v1_property(page, page.properties[key])
+
+    def _v1_put_property(self, request: _Request, page_id: str, key: str) -> tuple[int, Json]:
+        page = self._page(page_id)
+        data = request.object()
+        number = (data.get("version") or {}).get("number")
+        if number is None:
+            raise _Fail(400, "Must supply an incremented version when updating a property")
+        if "value" not in data:
+            raise _Fail(400, "A content property needs a value")
+        prop = page.properties.get(key)
+        if prop is None:
+            if number != 1:
+                raise _Fail(404, f"No property with key '{key}' on content {page_id}")
+            prop = self._new_property(page, key, data["value"])
+        elif number != prop["version"] + 1:
+            raise _Fail(
+                409,
+                f"Version must be incremented on update. Current version is: {prop['version']}",
+            )
+        else:
+            prop.update(value=data["value"], version=number)
+        return 200, self._v1_property(page, prop)
+
+    def _v1_delete_property(self, request: _Request, page_id: str, key: str) -> tuple[int, None]:
+        page = self._page(page_id)
+        if page.properties.pop(key, None) is None:
+            raise _Fail(404, f"No property with key '{key}' on content {page_id}")
+        return 204, None
+
+    def _v1_labels(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        return 200, self._v1_label_list(self._page(page_id))
+
+    def _v1_add_labels(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        page = self._page(page_id)
+        data = request.json()
+        labels = data if isinstance(data, list) else [data]
+        for label in labels:
+            name = label.get("name") if isinstance(label, dict) else None
+            if not isinstance(name, str) or not name or " " in name:
+                raise _Fail(400, f"Invalid label: {label!r}")
+            if name not in page.labels:
+                page.labels.append(name)
+        return 200, self._v1_label_list(page)
+
+    def _v1_space(self, request: _Request, key: str) -> tuple[int, Json]:
+        space = self.spaces.get(key)
+        if space is None:
+            raise _Fail(404, f"No space with key : {key}")
+        self._check_space(key)
+        home = self.pages.get(space.homepage_id)
+        return 200, {
+            **self._v1_space_ref(space),
+            "homepage": self._v1_content(home, set()) if home else {"id": space.homepage_id},
+            "_links": {**self._v1_base(), "webui": f"/spaces/{key}"},
+        }
+
+    # v1 representations
+
+    def _v1_base(self) -> Json:
+        return {"base": self.url, "context": self.context}
+
+    def _v1_space_ref(self, space: Space) -> Json:
+        return {
+            "id": int(space.id),
+            "key": space.key,
+            "name": space.name,
+            "type": "global",
+            "status": "current",
+            "_links": {
+                "webui": f"/spaces/{space.key}",
+                "self": f"{self.url}/rest/api/space/{space.key}",
+            },
+        }
+
+    def _v1_single(self, page: StoredPage, expand: set[str]) -> Json:
+        data = self._v1_content(page, expand)
+        data["_links"].update(self._v1_base())
+        return data
+
+    def _v1_content(self, page: StoredPage, expand: set[str]) -> Json:
+        data: Json = {"id": page.id, "type": "page", "status": "current", "title": page.title}
+        expandable: Json = {}
+        space = self.spaces.get(page.space_key)
+        if "space" in expand and space is not None:
+            data["space"] = self._v1_space_ref(space)
+        else:
+            expandable["space"] = f"/rest/api/space/{page.space_key}"
+        if "version" in expand:
+            data["version"] = self._v1_version(page, page.current())
+        else:
+            expandable["version"] = ""
+        if "body.storage" in expand:
+            data["body"] = {"storage": {"value": page.body, "representation": "storage"}}
+        else:
+            expandable["body"] = ""
+        if "ancestors" in expand:
+            data["ancestors"] = [self._v1_ancestor(pid) for pid in self._ancestry(page)]
+        else:
+            expandable["ancestors"] = ""
+        metadata = self._v1_metadata(page, expand)
+        if metadata:
+            data["metadata"] = metadata
+        else:
+            expandable["metadata"] = ""
+        self_link = f"{self.url}/rest/api/content/{page.id}"
+        edit = f"/pages/resumedraft.action?draftId={page.id}"
+        data["_links"] = {**self._links(page), "edit": edit, "self": self_link}
+        data["_expandable"] = expandable
+        return data
+
+    def _v1_version(self, page: StoredPage, version: PageVersion) -> Json:
+        by = (
+            {"type": "known", "accountId": "557058:fake-bot", "displayName": "Notes Bot"}
+            if self.deployment == "cloud"
+            else {"type": "known", "username": "notes-bot", "displayName": "Notes Bot"}
+        )
+        return {
+            "by": by,
+            "when": version.when,
+            "message": version.message,
+            "number": version.number,
+            "minorEdit": version.minorEdit,
+            "_links": {
+                "self": f"{self.url}/rest/experimental/content/{page.id}/version/{version.number}"
+            },
+        }
+
+    def _v1_metadata(self, page: StoredPage, expand: set[str]) -> Json:
+        metadata: Json = {}
+        keys = [e.removeprefix("metadata.properties.") for e in expand]
+        wanted = [k for k, e in zip(keys, expand, strict=True) if e.startswith("metadata.prop")]
+        if wanted:
+            metadata["properties"] = {
+                key: self._v1_property(page, page.properties[key])
+                for key in wanted
+                if key in page.properties
+            }
+        if "metadata.labels" in expand:
+            metadata["labels"] = self._v1_label_list(page)
+        return metadata
+
+    def _v1_property(self, page: StoredPage, prop: Json) -> Json:
+        return {
+            "id": prop["id"],
+            "key": prop["key"],
+            "value": prop["value"],
+            "version": {
+                "number": prop["version"],
+                "minorEdit": False,
+                "when": _now(),
+                "message": "",
+            },
+            "_links": {"self": f"{self.url}/rest/api/content/{page.id}/property/{prop['key']}"},
+            "_expandable": {"content": f"/rest/api/content/{page.id}"},
+        }
+
+    def _v1_label_list(self, page: StoredPage) -> Json:
+        results = [
+            {"prefix": "global", "name": name, "id": str(1000 + i), "label": name}
+            for i, name in enumerate(page.labels)
+        ]
+        return {
+            "results": results,
+            "start": 0,
+            "limit": 200,
+            "size": len(results),
+            "_links": self._v1_base(),
+        }
+
+    def _v1_ancestor(self, page_id: str) -> Json:
+        page = self.pages.get(page_id)
+        if page is None:
+            return {"id": page_id, "type": "page", "status": "current"}
+        return self._v1_content(page, set())
+
+    def _ancestry(self, page: StoredPage) -> list[str]:
+        chain: list[str] = []
+        parent = page.parent_id
+        while parent and parent not in chain:
+            chain.insert(0, parent)
+            above = self.pages.get(parent)
+            parent = above.parent_id if above else None
+        return chain
+
+    def _new_property(self, page: StoredPage, key: str, value: Any) -> Json:
+        prop = {"id": self._new_id(), "key": key, "value": value, "version": 1}
+        page.properties[key] = prop
         return prop
 
-    def _put_property(self, page: FakePage, current: Json | None, body: Json, api: str) -> Json:
-        number = (body.get("version") or {}).get("number")
-        if current is None:
-            if number != 1:
-                raise _error(api, 404, "NOT_FOUND", "No property with that key")
-            return self._new_property(page, body, api)
-        if number != current["version"]["number"] + 1:
-            raise _error(api, 409, "CONFLICT", "Version must be incremented on update.")
-        current.update(value=body["value"], version={"number": number})
-        return current
+    # --- REST v2 (Cloud) -----------------------------------------------------------------
+
+    def _v2_routes(self) -> list[tuple[str, re.Pattern[str], Callable[..., tuple[int, Any]]]]:
+        table = [
+            ("GET", r"/spaces", self._v2_spaces),
+            ("GET", r"/spaces/(\d+)", self._v2_space),
+            ("GET", r"/pages", self._v2_pages),
+            ("POST", r"/pages", self._v2_create),
+            ("GET", r"/pages/(\d+)", self._v2_get),
+            ("PUT", r"/pages/(\d+)", self._v2_put),
+            ("GET", r"/pages/(\d+)/labels", self._v2_labels),
+            ("GET", r"/pages/(\d+)/properties", self._v2_properties),
+            ("POST", r"/pages/(\d+)/properties", self._v2_add_property),
+            ("GET", r"/pages/(\d+)/properties/([^/]+)", self._v2_get_property),
+            ("PUT", r"/pages/(\d+)/properties/([^/]+)", self._v2_put_property),
+            ("DELETE", r"/pages/(\d+)/properties/([^/]+)", self._v2_delete_property),
+        ]
+        return [(m, re.compile(p), h) for m, p, h in table]
+
+    def _v2_spaces(self, request: _Request) -> tuple[int, Json]:
+        keys = _csv(request.query.get("keys"))
+        ids = _csv(request.query.get("ids"))
+        found = [
+            space
+            for space in self.spaces.values()
+            if (not keys or space.key in keys)
+            and (not ids or space.id in ids)
+            and space.key not in self.forbidden_spaces
+        ]  # Cloud hides spaces you cannot see
+        return 200, {"results": [self._v2_space_data(s) for s in found], "_links": self._v2_base()}
+
+    def _v2_space(self, request: _Request, space_id: str) -> tuple[int, Json]:
+        space = next((s for s in self.spaces.values() if s.id == space_id), None)
+        if space is None or space.key in self.forbidden_spaces:
+            raise _Fail(404, f"No space with id {space_id}")
+        data = self._v2_space_data(space)
+        data["_links"].update(self._v2_base())
+        return 200, data
+
+    def _v2_pages(self, request: _Request) -> tuple[int, Json]:
+        query = request.query
+        space_ids = _csv(query.get("space-id"))
+        keys = {s.key for s in self.spaces.values() if s.id in space_ids}
+        for key in keys:
+            self._check_space(key)
+        title = query.get("title")
+        found = [
+            page
+            for page in self.pages.values()
+            if (not space_ids or page.space_key in keys)
+            and (title is None or page.title == title)
+            and page.space_key not in self.forbidden_spaces
+        ]
+        results = [self._v2_page(page, query) for page in found]
+        return 200, {"results": results, "_links": self._v2_base()}
+
+    def _v2_get(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        page = self._page(page_id)
+        data = self._v2_page(page, request.query)
+        if request.query.get("include-properties") == "true":
+            props = [self._v2_property(p) for p in page.properties.values()]
+            data["properties"] = {
+                "results": props,
+                "meta": {"hasMore": False, "cursor": ""},
+                "_links": {},
+            }
+        if request.query.get("include-labels") == "true":
+            labels = self._v2_label_list(page)["results"]
+            data["labels"] = {
+                "results": labels,
+                "meta": {"hasMore": False, "cursor": ""},
+                "_links": {},
+            }
+        data["_links"].update(self._v2_base())
+        return 200, data
+
+    def _v2_create(self, request: _Request) -> tuple[int, Json]:
+        data = request.object()
+        space = next((s for s in self.spaces.values() if s.id == str(data.get("spaceId"))), None)
+        if space is None:
+            raise _Fail(400, f"Space with id {data.get('spaceId')} does not exist")
+        self._check_space(space.key)
+        title = self._check_title(space.key, data.get("title"))
+        body = self._check_new_body(_v2_storage(data))
+        minor = bool((data.get("version") or {}).get("minorEdit", False))
+        page_id = self._create(space.key, title, body, data.get("parentId"), minor)
+        page = self.pages[page_id]
+        answer = self._v2_page(page, {"body-format": "storage"})
+        answer["_links"].update(self._v2_base())
+        return 200, answer
+
+    def _v2_put(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        page = self._page(page_id)
+        data = request.object()
+        if str(data.get("id")) != page.id:
+            raise _Fail(400, "The id in the body must match the id in the path")
+        version = data.get("version")
+        if not isinstance(version, dict) or "number" not in version:
+            raise _Fail(400, "Version is required to update a page")
+
+        def apply() -> None:
+            title = self._check_title(page.space_key, data.get("title"), page.id)
+            page.body = self._check_new_body(_v2_storage(data))
+            page.title = title
+            if data.get("parentId"):
+                page.parent_id = str(data["parentId"])
+            self._save(page, version)
+
+        try:
+            self._update(page, version["number"], apply)
+        except _VersionConflict as conflict:
+            raise _Fail(
+                409,
+                "Version must be incremented when updating a page. Current Version: "
+                f"[{conflict.current}]. Provided version: [{conflict.sent}]",
+            ) from None
+        answer = self._v2_page(page, {"body-format": "storage"})
+        answer["_links"].update(self._v2_base())
+        return 200, answer
+
+    def _v2_labels(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        return 200, self._v2_label_list(self._page(page_id))
+
+    def _v2_properties(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        page = self._page(page_id)
+        key = request.query.get("key")
+        props = [p for p in page.properties.values() if key is None or p["key"] == key]
+        return 200, {"results": [self._v2_property(p) for p in props], "_links": self._v2_base()}
+
+    def _v2_add_property(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        page = self._page(page_id)
+        data = request.object()
+        key = data.get("key")
+        if not isinstance(key, str) or not key or "value" not in data:
+            raise _Fail(400, "A content property needs a key and a value")
+        if key in page.properties:
+            raise _Fail(400, f"A property with key '{key}' already exists on page {page_id}")
+        return 200, self._v2_property(self._new_property(page, key, data["value"]))
+
+    def _v2_get_property(self, request: _Request, page_id: str, prop_id: str) -> tuple[int, Json]:
+        return 200, self._v2_property(self._property_by_id(self._page(page_id), prop_id))
+
+    def _v2_put_property(self, request: _Request, page_id: str, prop_id: str) -> tuple[int, Json]:
+        prop = self._property_by_id(self._page(page_id), prop_id)
+        data = request.object()
+        number = (data.get("version") or {}).get("number")
+        if number is None or "value" not in data:
+            raise _Fail(400, "A property update needs a value and version.number")
+        if data.get("key", prop["key"]) != prop["key"]:
+            raise _Fail(400, "The key of a property cannot be changed")
+        if number != prop["version"] + 1:
+            raise _Fail(
+                409,
+                f"Version must be incremented when updating a property. Current Version: "
+                f"[{prop['version']}]. Provided version: [{number}]",
+            )
+        prop.update(value=data["value"], version=number)
+        return 200, self._v2_property(prop)
+
+    def _v2_delete_property(
+        self, request: _Request, page_id: str, prop_id: str
+    ) -> tuple[int, None]:
+        page = self._page(page_id)
+        prop = self._property_by_id(page, prop_id)
+        del page.properties[prop["key"]]
+        return 204, None
+
+    # v2 representations
+
+    def _v2_base(self) -> Json:
+        return {"base": self.url}
+
+    def _v2_space_data(self, space: Space) -> Json:
+        return {
+            "id": space.id,
+            "key": space.key,
+            "name": space.name,
+            "type": "global",
+            "status": "current",
+            "homepageId": space.homepage_id,
+            "authorId": "557058:fake-bot",
+            "createdAt": "2024-01-02T03:04:05.000Z",
+            "_links": {"webui": f"/spaces/{space.key}"},
+        }
+
+    def _v2_page(self, page: StoredPage, query: dict[str, str]) -> Json:
+        space = self.spaces.get(page.space_key)
+        data: Json = {
+            "id": page.id,
+            "status": "current",
+            "title": page.title,
+            "spaceId": space.id if space else None,
+            "parentId": page.parent_id,
+            "parentType": "page" if page.parent_id else None,
+            "position": None,
+            "authorId": "557058:fake-bot",
+            "ownerId": "557058:fake-bot",
+            "lastOwnerId": None,
+            "createdAt": page.history[0].when,
+            "version": self._v2_version(page.current()),
+            "body": {},
+        }
+        body_format = query.get("body-format")
+        if body_format == "storage":
+            data["body"] = {"storage": {"representation": "storage", "value": page.body}}
+        elif body_format not in (None, "none"):
+            raise _Fail(400, f"The fake serves body-format=storage only, not {body_format}")
+        edit = f"/pages/resumedraft.action?draftId={page.id}"
+        data["_links"] = {**self._links(page), "editui": edit}
+        return data
 
     @staticmethod
-    def _version_json(page: FakePage) -> Json:
-        last = page.history[-1]
-        return {"number": page.version, "message": last.message, "minorEdit": last.minorEdit}
+    def _v2_version(version: PageVersion) -> Json:
+        return {
+            "number": version.number,
+            "message": version.message,
+            "minorEdit": version.minorEdit,
+            "createdAt": version.when,
+            "authorId": "557058:fake-bot",
+        }
+
+    def _v2_property(self, prop: Json) -> Json:
+        version = {
+            "number": prop["version"],
+            "message": "",
+            "minorEdit": False,
+            "createdAt": _now(),
+            "authorId": "557058:fake-bot",
+        }
+        return {"id": prop["id"], "key": prop["key"], "value": prop["value"], "version": version}
+
+    def _v2_label_list(self, page: StoredPage) -> Json:
+        results = [
+            {"id": str(1000 + i), "name": name, "prefix": "global"}
+            for i, name in enumerate(page.labels)
+        ]
+        return {"results": results, "_links": self._v2_base()}
+
+    def _property_by_id(self, page: StoredPage, prop_id: str) -> Json:
+        if not prop_id.isdigit():
+            raise _Fail(400, f"property-id must be a number, not {prop_id!r}")
+        prop = next((p for p in page.properties.values() if p["id"] == prop_id), None)
+        if prop is None:
+            raise _Fail(404, f"No property with id {prop_id} on page {page.id}")
+        return prop
 
 
-def _error(api: str, status: int, reason: str, message: str) -> HttpAnswer:
-    """v1 answers with one envelope, v2 with an ``errors`` list."""
-    if "/api/v2" in api:
-        return HttpAnswer(
-            status,
-            {"errors": [{"status": status, "code": reason, "title": message, "detail": None}]},
-        )
-    body = {"statusCode": status, "data": {"successful": False, "errors": []}, "message": message}
-    return HttpAnswer(status, {**body, "reason": reason})
+class _VersionConflict(Exception):
+    def __init__(self, current: int, sent: Any) -> None:
+        super().__init__(f"current {current}, sent {sent}")
+        self.current, self.sent = current, sent
 
 
-def _check_storage(value: str, api: str) -> None:
-    """Confluence parses storage as XML (tolerating HTML named entities) and refuses the rest."""
-    if len(value.encode()) > 5 * 1024 * 1024:
-        raise _error(api, 413, "PAYLOAD_TOO_LARGE", "at most 5242880 bytes")
-    text = _ENTITY.sub(
-        lambda m: (
-            m.group(0)
-            if m.group(1) in ("amp", "lt", "gt", "quot", "apos")
-            else "".join(f"&#{ord(c)};" for c in html.entities.html5.get(m.group(1) + ";", "?"))
-        ),
-        value,
-    )
+# --- storage format ------------------------------------------------------------------------
+
+
+def storage_error(body: str) -> str | None:
+    """Confluence's 400 message for a body that is not well-formed storage XHTML, or None.
+
+    Parsed the way Confluence does: inside a root that declares ``ac``, ``ri`` and ``at``;
+    HTML named entities (``&nbsp;``) are accepted; positions are ``[row,col]`` of the body.
+    """
+    text = _ENTITY.sub(_numeric_entity, body)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
-        etree.fromstring((_ROOT + text + "</root>").encode())
+        etree.fromstring(f"{_ROOT_OPEN}{text}</{_ROOT}>".encode(), parser)
     except etree.XMLSyntaxError as error:
-        line, column = error.position
-        raise _error(
-            api,
-            400,
-            "BAD_REQUEST",
-            f"Error parsing xhtml: {error.msg}\n"
-            f" at [row,col {{unknown-source}}]: [{line},{column}]",
-        ) from None
+        row, byte_col = error.position
+        if row == 1:
+            byte_col -= len(_ROOT_OPEN.encode())
+        reason = re.sub(r", line \d+, column \d+$", "", error.msg)
+        message, col = _woodstox(reason, text, row, byte_col)
+        return f"Error parsing xhtml: {message}\n at [row,col {{unknown-source}}]: [{row},{col}]"
+    return None
+
+
+def _numeric_entity(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name in _XML_ENTITIES:
+        return match.group(0)
+    chars = html.entities.html5.get(name + ";")
+    if chars is None:
+        return match.group(0)  # left for the parser to reject
+    return "".join(f"&#{ord(c)};" for c in chars)
+
+
+def _woodstox(message: str, text: str, row: int, byte_col: int) -> tuple[str, int]:
+    """Word libxml2's message as Woodstox (Confluence's parser) would, with its column."""
+    lines = text.split("\n")
+    line = lines[row - 1] if row - 1 < len(lines) else ""
+    before = line.encode()[: max(byte_col - 1, 0)].decode(errors="ignore")
+    col = len(before) + 1
+    if mismatch := re.match(r"Opening and ending tag mismatch: (\S+) line \d+ and (\S+)$", message):
+        return _mismatch(*mismatch.groups(), before, col)
+    if entity := re.match(r"Entity '([^']+)' not defined", message):
+        return f'Undeclared general entity "{entity.group(1)}"', col
+    if char := re.search(r"invalid Char value (\d+)", message):
+        return f"Illegal character ((CTRL-CHAR, code {char.group(1)}))", col
+    if prefix := re.match(r"Namespace prefix (\S+) on \S+ is not defined", message):
+        return f'Undeclared namespace prefix "{prefix.group(1)}"', col
+    if "']]>' not allowed" in message:
+        return (
+            "String ']]>' not allowed in textual content, except as the end marker of "
+            "CDATA section",
+            col,
+        )
+    found = line[col - 1] if 0 < col <= len(line) else " "
+    if message.startswith(("StartTag: invalid element name", "xmlParseEntityRef: no name")):
+        after = "'<' (malformed start element?)" if "StartTag" in message else "'&'"
+        return f"Unexpected character '{found}' (code {ord(found)}) after {after}", col
+    return f"Unexpected character '{found}' (code {ord(found)}): {message}", col
+
+
+def _mismatch(opened: str, closed: str, before: str, col: int) -> tuple[str, int]:
+    if closed == _ROOT:
+        return f"Unexpected EOF; was expecting a close tag for element <{opened}>", col
+    if opened == _ROOT:
+        return f"Unexpected close tag </{closed}>; no open element", col
+    start = before.rfind(f"</{closed}")
+    message = f"Unexpected close tag </{closed}>; expected </{opened}>."
+    return message, start + 1 if start >= 0 else col
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _json(status: int, data: Any) -> _Answer:
+    return _Answer(status, json.dumps(data).encode())
+
+
+def _error(api: str, status: int, message: str) -> _Answer:
+    """v1: ``{"statusCode","data","message","reason"}``; v2: ``{"errors":[…]}``."""
+    if api == "v2":
+        code = V2_CODES.get(status, REASONS.get(status, "ERROR").upper().replace(" ", "_"))
+        return _json(
+            status, {"errors": [{"status": status, "code": code, "title": message, "detail": None}]}
+        )
+    envelope: Json = {"statusCode": status, "message": message, "reason": REASONS.get(status, "")}
+    if status != 401:
+        envelope["data"] = {
+            "authorized": status != 403,
+            "valid": status != 400,
+            "errors": [],
+            "successful": False,
+        }
+    return _json(status, envelope)
+
+
+def _html_404(path: str) -> _Answer:
+    page = f"<html><body><h1>HTTP Status 404 – Not Found</h1><p>{path}</p></body></html>"
+    return _Answer(404, page.encode(), "text/html;charset=UTF-8")
+
+
+def _expand(query: dict[str, str], default: set[str] | None = None) -> set[str]:
+    if "expand" not in query:
+        return set(default or ())
+    return {part.strip() for part in query["expand"].split(",") if part.strip()}
+
+
+def _csv(value: str | None) -> set[str]:
+    return {part.strip() for part in (value or "").split(",") if part.strip()}
+
+
+def _v1_storage(data: Json) -> Any:
+    """The storage value of a v1 body ``{"storage":{"value","representation"}}``, or None."""
+    body = data.get("body")
+    if body is None:
+        return None
+    storage = body.get("storage") if isinstance(body, dict) else None
+    if not isinstance(storage, dict) or storage.get("representation", "storage") != "storage":
+        raise _Fail(400, "The fake accepts body.storage with representation storage only")
+    return storage.get("value")
+
+
+def _v2_storage(data: Json) -> Any:
+    """v2 takes ``{"representation","value"}`` or the nested ``{"storage":{…}}`` form."""
+    body = data.get("body")
+    if isinstance(body, dict) and isinstance(body.get("storage"), dict):
+        body = {"representation": "storage", **body["storage"]}
+    if not isinstance(body, dict) or body.get("representation") != "storage":
+        raise _Fail(400, "The fake accepts body.representation storage only")
+    return body.get("value")
+
+
+# --- the HTTP server -------------------------------------------------------------------------
 
 
 def _handler(fake: FakeConfluence) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def _serve(self) -> None:
+        def do_GET(self) -> None:
+            self._serve("GET")
+
+        def do_POST(self) -> None:
+            self._serve("POST")
+
+        def do_PUT(self) -> None:
+            self._serve("PUT")
+
+        def do_DELETE(self) -> None:
+            self._serve("DELETE")
+
+        def _serve(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            answer = fake.answer(self.command, self.path, self.headers, self.rfile.read(length))
-            payload = json.dumps(answer.body).encode() if answer.body is not None else b""
+            raw = self.rfile.read(length) if length else b""
+            answer = fake.answer(method, self.path, self.headers, raw)
             self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
             for name, value in answer.headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(payload)
+            self.wfile.write(answer.body)
 
-        do_GET = do_POST = do_PUT = do_DELETE = _serve
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Keep the test output clean."""
+        def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+            pass
 
     return Handler
