@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from syncer.errors import VersionConflict
-from syncer.merge import UNCHANGED, Decision, MergeResult, merge_page, section_heading_level
+from syncer.merge import (
+    CONFLICT,
+    UNCHANGED,
+    Decision,
+    MergeResult,
+    merge_page,
+    section_heading_level,
+)
 from syncer.model import Document, Meeting
 from syncer.parse import ParseOptions, parse_document
 from syncer.plan import PagePlan, Plan
@@ -107,7 +114,9 @@ def _write(page: PagePlan, planner: Planner) -> tuple[PagePlan, Page | None]:
 
 def _store(page: PagePlan, store: PageStore) -> Page | None:
     merged = page.merge
-    state = SyncState(merged.state, page.revision)
+    # A kept conflict must be seen again next run: record the revision only when all synced.
+    synced = not any(d.status == CONFLICT for d in merged.decisions)
+    state = SyncState(merged.state, page.revision if synced else None)
     if page.current is None:
         return store.create(page.title, merged.body, state, page.version_message())
     if not merged.changed:

@@ -211,3 +211,15 @@ def test_check_reports_each_step_on_one_line_and_writes_nothing(workdir, capsys)
     code, out, _ = run(workdir, "check", capsys=capsys)
     failed = [line for line in out.splitlines() if line.startswith("FAIL")]
     assert code == 1 and len(failed) == 1 and "not a JSON file" in failed[0]
+
+
+def test_a_kept_conflict_is_reported_again_on_the_next_run(workdir, capsys):
+    run(workdir, "sync")
+    page = body(workdir).replace("Contract expires around June", "Contract expires in May")
+    (workdir / "archive" / f"{PAGE}.xhtml").write_text(page)
+    edit_notes(workdir, "New Relic", "NewRelic")  # in the edited section: a conflict
+    edit_notes(workdir, "Scheduled for 2am", "Scheduled for 3am")  # elsewhere: written
+    code, _, _ = run(workdir, "sync", capsys=capsys)
+    assert code == 1 and "Scheduled for 3am" in body(workdir)
+    code, _, err = run(workdir, "sync", capsys=capsys)
+    assert code == 1 and "kept 2023-12-20" in err
