@@ -24,11 +24,12 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 from lxml import etree
+
+from tests.fakes.http import Answer, LocalServer
 
 Json = dict[str, Any]
 
@@ -127,14 +128,6 @@ class _Failure:
     times: int
 
 
-@dataclass
-class _Answer:
-    status: int
-    body: bytes
-    content_type: str = JSON_TYPE
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 class _Fail(Exception):
     """Raised by a handler; the dispatcher wraps it in the envelope of the API asked."""
 
@@ -166,7 +159,7 @@ class _Request:
 # --- the fake ----------------------------------------------------------------------------
 
 
-class FakeConfluence:
+class FakeConfluence(LocalServer):
     """``with FakeConfluence(deployment="cloud") as fake:`` a server on a free port."""
 
     def __init__(self, deployment: str = "cloud") -> None:
@@ -185,29 +178,7 @@ class FakeConfluence:
         self.on_before_put: Callable[[StoredPage], None] | None = None
         self._failures: list[_Failure] = []
         self._ids = itertools.count(100001)
-        self._server: ThreadingHTTPServer | None = None
         self._routes = {"v1": self._v1_routes(), "v2": self._v2_routes()}
-
-    # --- lifecycle -----------------------------------------------------------------------
-
-    def __enter__(self) -> FakeConfluence:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def origin(self) -> str:
-        assert self._server is not None, "use FakeConfluence as a context manager"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     @property
     def context(self) -> str:
@@ -295,7 +266,7 @@ class FakeConfluence:
 
     # --- serving -----------------------------------------------------------------------
 
-    def answer(self, method: str, target: str, headers: Any, raw: bytes) -> _Answer:
+    def answer(self, method: str, target: str, headers: Any, raw: bytes) -> Answer:
         parts = urlsplit(target)
         path, query = parts.path, dict(parse_qsl(parts.query, keep_blank_values=True))
         with self.lock:
@@ -321,7 +292,7 @@ class FakeConfluence:
             return "v2", below[len("/api/v2") :]
         return None, path
 
-    def _injected(self, method: str, path: str, api: str | None) -> _Answer | None:
+    def _injected(self, method: str, path: str, api: str | None) -> Answer | None:
         for failure in self._failures:
             if failure.times <= 0 or failure.method not in ("*", method):
                 continue
@@ -334,7 +305,7 @@ class FakeConfluence:
                     answer = _json(failure.status, failure.body)
                 else:
                     raw = failure.body if isinstance(failure.body, bytes) else failure.body.encode()
-                    answer = _Answer(failure.status, raw, "text/plain;charset=UTF-8")
+                    answer = Answer(failure.status, raw, "text/plain;charset=UTF-8")
                 answer.headers.update(failure.headers)
                 return answer
         return None
@@ -346,7 +317,7 @@ class FakeConfluence:
         expected = base64.b64encode(f"{self.username}:{self.api_token}".encode()).decode()
         return scheme == "Basic" and credential == expected
 
-    def _dispatch(self, api: str, request: _Request) -> _Answer:
+    def _dispatch(self, api: str, request: _Request) -> Answer:
         allowed = []
         for method, pattern, handler in self._routes[api]:
             match = pattern.fullmatch(request.path)
@@ -359,7 +330,7 @@ class FakeConfluence:
                 status, data = handler(request, *match.groups())
             except _Fail as fail:
                 return _error(api, fail.status, fail.message)
-            return _Answer(status, b"") if data is None else _json(status, data)
+            return Answer(status, b"", JSON_TYPE) if data is None else _json(status, data)
         if allowed:
             return _error(api, 405, f"Method {request.method} not allowed; use {allowed}")
         return _html_404(request.path)
@@ -1076,11 +1047,11 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _json(status: int, data: Any) -> _Answer:
-    return _Answer(status, json.dumps(data).encode())
+def _json(status: int, data: Any) -> Answer:
+    return Answer(status, json.dumps(data).encode(), JSON_TYPE)
 
 
-def _error(api: str, status: int, message: str) -> _Answer:
+def _error(api: str, status: int, message: str) -> Answer:
     """v1: ``{"statusCode","data","message","reason"}``; v2: ``{"errors":[…]}``."""
     if api == "v2":
         code = V2_CODES.get(status, REASONS.get(status, "ERROR").upper().replace(" ", "_"))
@@ -1098,9 +1069,9 @@ def _error(api: str, status: int, message: str) -> _Answer:
     return _json(status, envelope)
 
 
-def _html_404(path: str) -> _Answer:
+def _html_404(path: str) -> Answer:
     page = f"<html><body><h1>HTTP Status 404 – Not Found</h1><p>{path}</p></body></html>"
-    return _Answer(404, page.encode(), "text/html;charset=UTF-8")
+    return Answer(404, page.encode(), "text/html;charset=UTF-8")
 
 
 def _expand(query: dict[str, str], default: set[str] | None = None) -> set[str]:
@@ -1135,35 +1106,3 @@ def _v2_storage(data: Json) -> Any:
 
 
 # --- the HTTP server -------------------------------------------------------------------------
-
-
-def _handler(fake: FakeConfluence) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            self._serve("POST")
-
-        def do_PUT(self) -> None:
-            self._serve("PUT")
-
-        def do_DELETE(self) -> None:
-            self._serve("DELETE")
-
-        def _serve(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            answer = fake.answer(method, self.path, self.headers, raw)
-            self.send_response(answer.status)
-            self.send_header("Content-Type", answer.content_type)
-            self.send_header("Content-Length", str(len(answer.body)))
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(answer.body)
-
-        def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-            pass
-
-    return Handler

@@ -24,7 +24,6 @@ import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -32,6 +31,8 @@ from urllib.parse import parse_qsl, urlsplit
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from tests.fakes.http import Answer, LocalServer
 
 Json = dict[str, Any]
 
@@ -88,31 +89,23 @@ class _Failure:
     headers: dict[str, str]
 
 
-@dataclass
-class _Answer:
-    status: int
-    body: bytes
-    content_type: str = "application/json; charset=UTF-8"
-    headers: dict[str, str] = field(default_factory=dict)
+def _json(status: int, data: Any, headers: dict[str, str] | None = None) -> Answer:
+    return Answer(status, json.dumps(data).encode(), headers=headers or {})
 
 
-def _json(status: int, data: Any, headers: dict[str, str] | None = None) -> _Answer:
-    return _Answer(status, json.dumps(data).encode(), headers=headers or {})
-
-
-def _google_error(status: int, message: str | None = None) -> _Answer:
+def _google_error(status: int, message: str | None = None) -> Answer:
     """Google's JSON error envelope, as the Docs API sends it."""
     name, default = STATUS_NAMES.get(status, ("UNKNOWN", "Unknown error."))
     return _json(status, {"error": {"code": status, "message": message or default, "status": name}})
 
 
-def _drive_error(status: int, reason: str, message: str) -> _Answer:
+def _drive_error(status: int, reason: str, message: str) -> Answer:
     """Drive v3's envelope: also lists ``errors[]`` with a ``reason``."""
     errors = [{"message": message, "domain": "global", "reason": reason}]
     return _json(status, {"error": {"code": status, "message": message, "errors": errors}})
 
 
-def _oauth_error(status: int, error: str, description: str) -> _Answer:
+def _oauth_error(status: int, error: str, description: str) -> Answer:
     return _json(status, {"error": error, "error_description": description})
 
 
@@ -124,7 +117,7 @@ def _b64decode(part: str) -> bytes:
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
-class FakeGoogle:
+class FakeGoogle(LocalServer):
     """``with FakeGoogle() as fake:`` a server on a free port; ``fake.url`` is the endpoint."""
 
     def __init__(self) -> None:
@@ -141,28 +134,11 @@ class FakeGoogle:
         self._keys: dict[str, tuple[str, rsa.RSAPublicKey]] = {}  # key id → (email, key)
         self._subject_tokens: set[str] = set()
         self._failures: list[_Failure] = []
-        self._server: ThreadingHTTPServer | None = None
-
-    # --- lifecycle -----------------------------------------------------------------------
-
-    def __enter__(self) -> FakeGoogle:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.shutdown()
-        self._server.server_close()
 
     @property
     def url(self) -> str:
-        assert self._server is not None, "use FakeGoogle as a context manager"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        """The api_endpoint (and token_uri origin) the product is configured with."""
+        return self.origin
 
     # --- credentials ---------------------------------------------------------------------
 
@@ -254,7 +230,7 @@ class FakeGoogle:
 
     # --- serving -------------------------------------------------------------------------
 
-    def answer(self, method: str, target: str, headers: Any, body: bytes) -> _Answer:
+    def answer(self, method: str, target: str, headers: Any, body: bytes) -> Answer:
         parts = urlsplit(target)
         query = dict(parse_qsl(parts.query))
         with self.lock:
@@ -264,7 +240,7 @@ class FakeGoogle:
                 return failure
             return self._route(method, parts.path, query, headers, body)
 
-    def _injected(self, path: str) -> _Answer | None:
+    def _injected(self, path: str) -> Answer | None:
         for failure in self._failures:
             if failure.times > 0 and failure.pattern.search(path):
                 failure.times -= 1
@@ -297,7 +273,7 @@ class FakeGoogle:
         scheme, _, token = header.partition(" ")
         return scheme == "Bearer" and token in self._tokens
 
-    def _issue(self) -> _Answer:
+    def _issue(self) -> Answer:
         token = "ya29.fake-" + secrets.token_urlsafe(24)
         self._tokens.add(token)
         self.tokens_issued += 1
@@ -305,7 +281,7 @@ class FakeGoogle:
 
     # --- OAuth ---------------------------------------------------------------------------
 
-    def _grant(self, form: dict[str, str]) -> _Answer:
+    def _grant(self, form: dict[str, str]) -> Answer:
         """The JWT-bearer grant a service account makes (RFC 7523)."""
         if form.get("grant_type") != JWT_BEARER:
             return _oauth_error(400, "unsupported_grant_type", "Invalid grant_type.")
@@ -340,7 +316,7 @@ class FakeGoogle:
             return None
         return claims
 
-    def _exchange(self, form: dict[str, str]) -> _Answer:
+    def _exchange(self, form: dict[str, str]) -> Answer:
         """The STS token exchange an ``external_account`` makes."""
         if form.get("grant_type") != TOKEN_EXCHANGE:
             return _oauth_error(400, "unsupported_grant_type", "Invalid grant_type.")
@@ -357,7 +333,7 @@ class FakeGoogle:
 
     # --- Docs and Drive ------------------------------------------------------------------
 
-    def _document(self, doc_id: str, query: dict[str, str]) -> _Answer:
+    def _document(self, doc_id: str, query: dict[str, str]) -> Answer:
         stored = self.documents.get(doc_id)
         if stored is None:
             return _google_error(404)
@@ -372,7 +348,7 @@ class FakeGoogle:
         doc["suggestionsViewMode"] = mode
         return _json(200, doc)
 
-    def _file(self, doc_id: str, query: dict[str, str]) -> _Answer:
+    def _file(self, doc_id: str, query: dict[str, str]) -> Answer:
         stored = self.documents.get(doc_id)
         if stored is None or doc_id in self.forbidden:  # Drive hides what you cannot see
             return _drive_error(404, "notFound", f"File not found: {doc_id}.")
@@ -393,50 +369,24 @@ class FakeGoogle:
             return _drive_error(400, "invalidParameter", f"Invalid field selection {unknown[0]}")
         return _json(200, {name: metadata[name] for name in wanted})
 
-    def _export(self, doc_id: str, query: dict[str, str]) -> _Answer:
+    def _export(self, doc_id: str, query: dict[str, str]) -> Answer:
         stored = self.documents.get(doc_id)
         if stored is None or doc_id in self.forbidden:
             return _drive_error(404, "notFound", f"File not found: {doc_id}.")
         page = _html(_view(stored.doc, "PREVIEW_WITHOUT_SUGGESTIONS"))
         mime = query.get("mimeType")
         if mime == "text/html":
-            return _Answer(200, page.encode(), "text/html")
+            return Answer(200, page.encode(), "text/html")
         if mime == "application/zip":
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w") as archive:
                 title = re.sub(r"[^\w.-]+", "", stored.doc.get("title", "")) or "Untitled"
                 archive.writestr(f"{title}.html", page)
-            return _Answer(200, buffer.getvalue(), "application/zip")
+            return Answer(200, buffer.getvalue(), "application/zip")
         return _drive_error(400, "badRequest", "The requested conversion is not supported.")
 
 
 # --- the HTTP server ---------------------------------------------------------------------
-
-
-def _handler(fake: FakeGoogle) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            self._serve("POST")
-
-        def _serve(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            answer = fake.answer(method, self.path, self.headers, body)
-            self.send_response(answer.status)
-            self.send_header("Content-Type", answer.content_type)
-            self.send_header("Content-Length", str(len(answer.body)))
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(answer.body)
-
-        def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-            pass
-
-    return Handler
 
 
 def _form(body: bytes) -> dict[str, str]:
