@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -67,15 +66,13 @@ def open_source(settings: Settings) -> Source:
     return GoogleSource(settings.google, settings.tab)
 
 
-def open_store(
-    settings: Settings, *, minor: bool = False, sleep: Callable[[float], None] | None = None
-) -> PageStore:
+def open_store(settings: Settings, *, minor: bool = False) -> PageStore:
     """The archive: a folder for ``file:``, else Confluence Cloud (v2) or Data Center (v1)."""
     if settings.archive is not None:
         return LocalPageStore(settings.archive)
     target = settings.confluence
     assert target is not None and settings.space is not None
-    api = ConfluenceApi(target.url, target.credentials, sleep=sleep)
+    api = ConfluenceApi(target.url, target.credentials)
     pages = CloudPages if target.deployment == "cloud" else DataCenterPages
     return pages(
         api,
