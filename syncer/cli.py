@@ -6,71 +6,178 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from syncer.check import run_checks
-from syncer.connect import Source, open_source, open_store
+from syncer.connect import Source, http_requests, open_source, open_store
 from syncer.errors import EXIT_FAILED, EXIT_OK, SectionConflict, SyncerError
-from syncer.plan import Plan, diff_lines, plan_json, summary_lines
+from syncer.merge import CONFLICT, UNMANAGED, Force
+from syncer.plan import ConflictView, PagePlan, Plan
+from syncer.report import (
+    conflict_lines,
+    diff_lines,
+    markdown_report,
+    plan_json,
+    run_summary,
+    saved_text,
+    summary_lines,
+)
 from syncer.settings import Settings, load_settings
-from syncer.stores.base import PageStore
+from syncer.stores.base import Page, PageStore
 from syncer.sync import Planner, Window, apply_plan
 
+Clock = Callable[[], dt.datetime]
 
-def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
-    """Run a command; returns 0 done, 1 failed, 2 bad usage or configuration."""
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Outcome:
+    """What a run did, for its one-line summary: filled in as the run goes."""
+
+    plan: Plan | None = None
+    written: list[tuple[PagePlan, Page | None]] = field(default_factory=list)
+    requests: int = 0
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, *, clock: Clock = _utc_now
+) -> int:
+    """Run a command; returns 0 done, 1 failed, 2 bad usage or configuration, 3 conflict."""
     out = stdout or sys.stdout
     args = _parser().parse_args(argv)
+    started = time.monotonic()
+    outcome = Outcome()
+    code = EXIT_FAILED
     try:
-        return _run(args, out)
+        code = _run(args, out, clock, outcome)
     except SyncerError as error:
         print(f"syncer: error: {error}", file=sys.stderr)
         if args.verbose:
             traceback.print_exc()
-        return error.exit_code
+        code = error.exit_code
     except KeyboardInterrupt:
         print("syncer: interrupted; pages are written whole or not at all", file=sys.stderr)
-        return EXIT_FAILED
     except Exception as error:  # a bug: one line, the traceback only with -v
         print(f"syncer: internal error: {error!r} (run with -v for details)", file=sys.stderr)
         if args.verbose:
             traceback.print_exc()
-        return EXIT_FAILED
+    seconds = time.monotonic() - started
+    if args.command != "check":
+        print(
+            run_summary(
+                args.command, code, outcome.plan, outcome.written, outcome.requests, seconds
+            ),
+            file=sys.stderr,
+        )
+    return code
 
 
-def _run(args: argparse.Namespace, out: TextIO) -> int:
+def _run(args: argparse.Namespace, out: TextIO, clock: Clock, outcome: Outcome) -> int:
     source_override = getattr(args, "source_file", None)
     settings = load_settings(args.config, source_override=source_override)
     source = open_source(settings)
     store = open_store(settings, minor=getattr(args, "minor", False))
-    if args.command == "check":
-        return _check(settings, source, store, out)
-    planner = Planner(settings, store, force=args.force)
-    plan = planner.plan(source.read(), source.name, Window(args.since, args.until))
-    if args.json:
-        print(plan_json(plan), file=out)
-    else:
-        _print_lines(summary_lines(plan), out)
+    try:
+        if args.command == "check":
+            return _check(settings, source, store, out, clock)
+        return _sync(args, settings, source, store, out, clock, outcome)
+    finally:
+        outcome.requests = http_requests(source, store)
+
+
+def _sync(
+    args: argparse.Namespace,
+    settings: Settings,
+    source: Source,
+    store: PageStore,
+    out: TextIO,
+    clock: Clock,
+    outcome: Outcome,
+) -> int:
+    now = clock()
+    if args.command == "sync" and settings.quiet_minutes and not args.now:
+        busy = _still_typing(source, settings.quiet_minutes, now)
+        if busy and not args.dry_run:
+            print(f"{busy}; publishing nothing now (--now publishes anyway)", file=out)
+            return EXIT_OK
+        if busy:
+            print(f"note: {busy}; a sync now would publish nothing", file=out)
+    planner = Planner(settings, store, force=Force.of(args.force or ()))
+    plan = planner.plan(source.read(), source.name, _window(args, settings, now))
+    outcome.plan = plan
+    views = planner.conflict_views(plan) if args.dry_run else []
     if args.dry_run:
-        if not args.json:
-            _print_lines(diff_lines(plan, colour=_colour_wanted(out)), out)
-            print("dry run: nothing written", file=out)
+        _show(args.format, plan, views, None, out)
         return EXIT_OK
-    results = apply_plan(plan, planner)
-    if not args.json:
-        for page, written in results:
-            saved = f"saved version {written.version}" if written else "nothing written"
-            print(f"{page.title}: {saved}", file=out)
-        _print_lines(_minor_edit_note(settings, args), out)
-    _raise_for_conflicts(Plan(plan.source, tuple(page for page, _ in results)))
+    outcome.written = apply_plan(plan, planner)
+    outcome.plan = plan = plan.with_pages(page for page, _ in outcome.written)
+    _show(args.format, plan, views, outcome.written, out)
+    _print_lines(_minor_edit_note(settings, args), sys.stderr)
+    _print_lines(_unmanaged_note(plan), sys.stderr)
+    _raise_for_conflicts(plan)
     return EXIT_OK
 
 
-def _check(settings: Settings, source: Source, store: PageStore, out: TextIO) -> int:
-    results = list(run_checks(settings, source, store, dt.date.today()))
+def _window(args: argparse.Namespace, settings: Settings, now: dt.datetime) -> Window:
+    """``backfill`` takes its dates from flags, ``sync`` from ``[meetings]``; both hold back
+    meetings after today in the meetings' time zone unless upcoming ones are wanted."""
+    meetings = settings.meetings
+    since, until = (args.since, args.until) if args.command == "backfill" else (None, None)
+    return Window(
+        since or (meetings.since if args.command == "sync" else None),
+        until or (meetings.until if args.command == "sync" else None),
+        now.astimezone(meetings.timezone).date(),
+        meetings.include_upcoming,
+    )
+
+
+def _still_typing(source: Source, quiet_minutes: int, now: dt.datetime) -> str | None:
+    """Why to wait, when the doc changed less than ``quiet_minutes`` ago."""
+    modified = source.modified()
+    if modified is None:
+        return None
+    age = now - modified
+    if age >= dt.timedelta(minutes=quiet_minutes):
+        return None
+    minutes = max(0, int(age.total_seconds() // 60))
+    return f"{source.name} was edited {minutes} min ago (quiet_minutes = {quiet_minutes})"
+
+
+def _show(
+    form: str,
+    plan: Plan,
+    views: list[ConflictView],
+    written: list[tuple[PagePlan, Page | None]] | None,
+    out: TextIO,
+) -> None:
+    """The plan (and what was written: None in a dry run) on stdout, in the chosen format."""
+    dry_run = written is None
+    if form == "json":
+        print(plan_json(plan, views, written), file=out)
+        return
+    if form == "markdown":
+        print(markdown_report(plan, views, dry_run=dry_run, written=written), file=out, end="")
+        return
+    colour = _colour_wanted(out)
+    _print_lines(summary_lines(plan, every=dry_run), out)
+    if dry_run:
+        _print_lines(diff_lines(plan, colour=colour), out)
+        _print_lines(conflict_lines(views, colour=colour), out)
+        print("dry run: nothing written", file=out)
+    for page, saved in written or ():
+        print(f"{page.title}: {saved_text(page, saved)}", file=out)
+
+
+def _check(settings: Settings, source: Source, store: PageStore, out: TextIO, clock: Clock) -> int:
+    results = list(run_checks(settings, source, store, clock().date()))
     for passed, line in results:
         print(f"{'ok  ' if passed else 'FAIL'} {line}", file=out)
     return EXIT_OK if all(passed for passed, _ in results) else EXIT_FAILED
@@ -87,16 +194,31 @@ def _minor_edit_note(settings: Settings, args: argparse.Namespace) -> list[str]:
     return []
 
 
+def _unmanaged_note(plan: Plan) -> list[str]:
+    """Hand-made sections that differ from the doc are reported, never a failure."""
+    listed = plan.listed(UNMANAGED)
+    if not listed:
+        return []
+    where = ", ".join(f"{date} on '{title}'" for title, date in listed)
+    return [
+        f"note: kept hand-made {where}: it differs from the doc; --force DATE replaces it"
+        " with the doc's version"
+    ]
+
+
 def _raise_for_conflicts(plan: Plan) -> None:
-    if plan.conflicts:
-        where = ", ".join(f"{date} on '{title}'" for title, date in plan.conflicts)
+    listed = plan.listed(CONFLICT)
+    if listed:
+        where = ", ".join(f"{date} on '{title}'" for title, date in listed)
+        dates = " ".join(f"--force {date}" for _, date in listed)
         raise SectionConflict(
-            f"kept {where}: edited on the page since the last sync; move the edit into the doc,"
-            " or re-run with --force to overwrite it"
+            f"conflict: kept {where}: changed both on the page and in the doc since the last"
+            f" sync; see it with --dry-run, then copy the page's edit into the doc, or re-run"
+            f" with {dates} to take the doc's version"
         )
 
 
-def _print_lines(lines, out: TextIO) -> None:
+def _print_lines(lines: Iterable[str], out: TextIO) -> None:
     for line in lines:
         print(line, file=out)
 
@@ -112,10 +234,43 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
 
 
+def _forced(text: str) -> str:
+    """``--force`` takes a meeting date or ``all``."""
+    if text == "all":
+        return text
+    return _date(text).isoformat()
+
+
+def _logging_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """Accepted before and after the command; after it, only what is given overrides."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS if suppress else 0,
+        help="more detail in the logs (-vv: the HTTP libraries' too); tracebacks on errors",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="count",
+        default=argparse.SUPPRESS if suppress else 0,
+        help="only warnings and errors in the logs",
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default=default,
+        help="logs on stderr as text or JSON lines (default: text on a terminal, else json)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="syncer", description="Copy dated meeting notes from a Google Doc to an archive page."
     )
+    _logging_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="check config, credentials and access; no writes")
     sync = commands.add_parser("sync", help="sync the configured notes doc (the scheduled job)")
@@ -125,15 +280,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     backfill.add_argument("--since", type=_date, metavar="DATE", help="only meetings on or after")
     backfill.add_argument("--until", type=_date, metavar="DATE", help="only meetings on or before")
+    sync.add_argument(
+        "--now", action="store_true", help="publish even if the doc was edited a moment ago"
+    )
     sync.set_defaults(since=None, until=None)
+    backfill.set_defaults(now=True)
     for command in (sync, backfill, check):
         command.add_argument("--config", type=Path, required=True, metavar="FILE")
-        command.add_argument("-v", "--verbose", action="store_true", help="tracebacks on errors")
+        _logging_options(command, suppress=True)
     for command in (sync, backfill):
         command.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
-        command.add_argument("--json", action="store_true", help="print the plan as JSON")
         command.add_argument(
-            "--force", action="store_true", help="overwrite sections edited on the page"
+            "--format",
+            choices=("text", "markdown", "json"),
+            default="text",
+            help="how the plan is printed on stdout (markdown: for CI job summaries)",
+        )
+        command.add_argument(
+            "--json", dest="format", action="store_const", const="json", help="= --format json"
+        )
+        command.add_argument(
+            "--force",
+            action="append",
+            nargs="?",
+            const="all",
+            type=_forced,
+            metavar="DATE|all",
+            help="take the doc's version of this meeting (repeatable), or of all, over edits"
+            " made on the page",
         )
         command.add_argument(
             "--minor", action="store_true", help="a minor edit: do not notify watchers"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -24,6 +26,9 @@ class Source(Protocol):
     def read(self) -> Document:
         """The notes document as it reads now."""
 
+    def modified(self) -> dt.datetime | None:
+        """When the document last changed, if known (timezone-aware)."""
+
 
 @dataclass(frozen=True)
 class FileSource:
@@ -36,6 +41,12 @@ class FileSource:
 
     def read(self) -> Document:
         return read_file(self.path, self.tab)
+
+    def modified(self) -> dt.datetime | None:
+        try:
+            return dt.datetime.fromtimestamp(self.path.stat().st_mtime, dt.UTC)
+        except OSError:
+            return None  # reading it will say what is wrong
 
 
 class GoogleSource:
@@ -50,13 +61,22 @@ class GoogleSource:
         self.name = f"Google Doc {self.document}"
         self.tab = tab
 
+    @cached_property
     def client(self) -> GoogleDocSource:
+        """One client per run, so the doc and its metadata share one sign-in."""
         credentials = self.api.load_credentials(self.google.credentials, self.google.subject)
         return self.api.GoogleDocSource(self.document, credentials, self.google.api_endpoint)
 
     def read(self) -> Document:
-        document, _revision = self.client().fetch()
+        document, _revision = self.client.fetch()
         return select_tab(document, self.tab, self.name) if self.tab else document
+
+    def modified(self) -> dt.datetime | None:
+        return self.client.modified_time()
+
+    @property
+    def requests(self) -> int:
+        return self.client.requests if "client" in self.__dict__ else 0
 
 
 def open_source(settings: Settings) -> Source:
@@ -64,6 +84,12 @@ def open_source(settings: Settings) -> Source:
         return FileSource(settings.source_file, settings.tab)
     assert settings.google is not None
     return GoogleSource(settings.google, settings.tab)
+
+
+def http_requests(source: Source, store: PageStore) -> int:
+    """HTTP requests the run sent to Google and Confluence (0 for local files)."""
+    api = getattr(store, "api", None)
+    return getattr(source, "requests", 0) + (api.requests if api is not None else 0)
 
 
 def open_store(settings: Settings, *, minor: bool = False) -> PageStore:

@@ -5,6 +5,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_CONFLICT = 3
 
 
 class SyncerError(Exception):
@@ -40,4 +41,6 @@ class VersionConflict(PageError):
 
 
 class SectionConflict(SyncerError):
-    """Sections edited on the page since the last sync were kept, not overwritten."""
+    """The run finished, but a section changed both on the page and in the doc was kept."""
+
+    exit_code = EXIT_CONFLICT

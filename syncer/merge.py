@@ -1,31 +1,87 @@
 """Rendered meetings + an archive page body → the new body and a decision per meeting.
 
 The page is a hand-kept preamble, then dated sections, newest first. Only sections of meetings
-in the doc are touched; everything else is kept as the same raw text. A section we wrote before
-(its fingerprint is in ``state``) that someone has edited on the page since is a conflict and
-is kept, unless forced: the sync never overwrites a person's words without being told to.
+in the doc are touched; everything else is kept as the same raw text. Whether a section may be
+replaced is a three-way question, answered per meeting from the state kept with the page (what
+we wrote last time), the page now and the doc now:
+
+- the page section is as we left it: it follows the doc (``updated`` or ``unchanged``);
+- a person edited it and the doc did not change since: their edit stays (``edited``);
+- both changed: ``conflict``, the page's version stays until forced;
+- we never wrote it (hand-made history): adopted when identical, else ``unmanaged`` and kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from syncer.dates import read_date
 from syncer.render import DEFAULT_HEADING_LEVEL
 from syncer.storage import Segment, canonical, digest, heading_level, segments, text_of
+from syncer.stores.base import Written
 
-ADDED, UPDATED, UNCHANGED, KEPT, CONFLICT = "added", "updated", "unchanged", "kept", "conflict"
+ADDED, UPDATED, UNCHANGED, KEPT = "added", "updated", "unchanged", "kept"
+EDITED, CONFLICT, UNMANAGED, UPCOMING = "edited", "conflict", "unmanaged", "upcoming"
+# How each status reads in a summary; the short names are what --json reports.
+LABELS = {
+    ADDED: "added",
+    UPDATED: "updated",
+    UNCHANGED: "unchanged",
+    KEPT: "kept",
+    EDITED: "kept (edited in Confluence)",
+    CONFLICT: "conflict",
+    UNMANAGED: "unmanaged (differs)",
+    UPCOMING: "upcoming",
+}
 _LEADING_HEADING = re.compile(r"\s*<h([1-6])[\s>]")
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+
+
+@dataclass(frozen=True)
+class Force:
+    """The meetings whose doc version may replace what the page has (``--force``)."""
+
+    dates: frozenset[dt.date] = frozenset()
+    everything: bool = False
+
+    @classmethod
+    def of(cls, values: Iterable[str]) -> Force:
+        """From ``--force`` values: ISO dates, or ``all``."""
+        values = list(values)
+        dates = frozenset(dt.date.fromisoformat(v) for v in values if v != "all")
+        return cls(dates, "all" in values)
+
+    def __contains__(self, date: dt.date) -> bool:
+        return self.everything or date in self.dates
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.dates)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A meeting ready to merge: its storage section and the fingerprint of its doc content."""
+
+    section: str
+    doc: str
 
 
 @dataclass(frozen=True)
 class Decision:
     date: dt.date
     status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Both sides of a conflict as they are now: the page's section and the doc's."""
+
+    page: str
+    doc: str
 
 
 @dataclass(frozen=True)
@@ -34,11 +90,18 @@ class MergeResult:
 
     body: str
     decisions: tuple[Decision, ...]
-    state: Mapping[str, str] = field(default_factory=dict)
+    state: Mapping[str, Written] = field(default_factory=dict)
+    clashes: Mapping[dt.date, Clash] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
         return any(d.status in (ADDED, UPDATED) for d in self.decisions)
+
+    @property
+    def settled(self) -> bool:
+        """Whether every meeting follows the doc: only then may the doc revision be recorded
+        as synced, so a run that skips unchanged revisions never hides a kept section."""
+        return not any(d.status in (EDITED, CONFLICT, UNMANAGED) for d in self.decisions)
 
 
 @dataclass
@@ -57,54 +120,110 @@ def section_heading_level(body: str, *, day_first: bool = False) -> int:
     return DEFAULT_HEADING_LEVEL
 
 
+def section_of(body: str, date: dt.date, *, day_first: bool = False) -> str | None:
+    """The raw section of one meeting on a page, e.g. from an older version of it."""
+    _, chunks = _split(body, day_first)
+    return next((chunk.raw for chunk in chunks if chunk.date == date), None)
+
+
 def merge_page(
     body: str,
-    rendered: Mapping[dt.date, str],
-    state: Mapping[str, str],
+    rendered: Mapping[dt.date, Rendered],
+    state: Mapping[str, Written],
     *,
-    force: bool = False,
+    force: Force = Force(),
     day_first: bool = False,
+    version: int = 1,
 ) -> MergeResult:
-    """Replace, insert or keep each dated section; an unchanged page keeps the same string."""
+    """Replace, insert or keep each dated section; an unchanged page keeps the same string.
+
+    ``version`` is the page version the new body would be saved as, recorded with each
+    section written; a section adopted as it stands is held by the version before it."""
     preamble, chunks = _split(body, day_first)
-    wanted = {date: canonical(section) for date, section in rendered.items()}
     new_state = dict(state)
-    statuses: dict[dt.date, str] = {}
+    decided: dict[dt.date, Decision] = {}
+    clashes: dict[dt.date, Clash] = {}
     for chunk in chunks:
-        if chunk.date is None or chunk.date in statuses:
+        date = chunk.date
+        if date is None or date in decided:
             continue
-        if chunk.date not in rendered:
-            statuses[chunk.date] = KEPT
+        if date not in rendered:
+            decided[date] = Decision(date, KEPT, "not in the doc")
             continue
-        section = _at_level(rendered[chunk.date], _leading_level(chunk.raw))
-        if section != rendered[chunk.date]:
-            wanted[chunk.date] = canonical(section)
-        status = _compare(chunk, wanted[chunk.date], state, force)
-        statuses[chunk.date] = status
+        wanted = rendered[date]
+        section = _at_level(wanted.section, _leading_level(chunk.raw))
+        target = canonical(section)
+        status, reason = _decide(canonical(chunk.raw), target, wanted.doc, state, date, force)
+        decided[date] = Decision(date, status, reason)
         if status == UPDATED:
             chunk.raw = _replace_keeping_tail(chunk.raw, section)
-    pending = sorted((d for d in rendered if d not in statuses), reverse=True)
-    statuses.update(dict.fromkeys(pending, ADDED))
-    for date in rendered:
-        if statuses[date] != CONFLICT:
-            new_state[date.isoformat()] = digest(wanted[date])
-    if not any(status in (ADDED, UPDATED) for status in statuses.values()):
+            new_state[date.isoformat()] = Written(digest(target), wanted.doc, version)
+        elif status == UNCHANGED and not _recorded(state, date, target, wanted.doc):
+            new_state[date.isoformat()] = Written(digest(target), wanted.doc, version - 1)
+        elif status == CONFLICT:
+            clashes[date] = Clash(chunk.raw, section)
+    pending = []
+    for date in sorted((d for d in rendered if d not in decided), reverse=True):
+        decided[date] = _missing(date, rendered[date], state.get(date.isoformat()), force)
+        if decided[date].status == ADDED:
+            pending.append(date)
+            new_state[date.isoformat()] = Written(
+                digest(canonical(rendered[date].section)), rendered[date].doc, version
+            )
+        elif decided[date].status == CONFLICT:
+            clashes[date] = Clash("", rendered[date].section)
+    if not any(d.status in (ADDED, UPDATED) for d in decided.values()):
         new_body = body
     else:
-        new_body = preamble + "".join(_interleave(chunks, pending, rendered))
-    decisions = tuple(Decision(d, statuses[d]) for d in sorted(statuses, reverse=True))
-    return MergeResult(new_body, decisions, new_state)
+        sections = {date: rendered[date].section for date in pending}
+        new_body = preamble + "".join(_interleave(chunks, pending, sections))
+    decisions = tuple(decided[d] for d in sorted(decided, reverse=True))
+    return MergeResult(new_body, decisions, new_state, clashes)
 
 
-def _compare(chunk: _Chunk, wanted: str, state: Mapping[str, str], force: bool) -> str:
-    """``wanted`` is the canonical form of the section we would write."""
-    current = canonical(chunk.raw)
-    if current == wanted:
-        return UNCHANGED
-    written = state.get(chunk.date.isoformat())
-    if written and not force and digest(current) != written:
-        return CONFLICT
-    return UPDATED
+def _decide(
+    current: str,
+    target: str,
+    doc: str,
+    state: Mapping[str, Written],
+    date: dt.date,
+    force: Force,
+) -> tuple[str, str]:
+    """The three-way decision for a meeting on the page and in the doc (canonical forms)."""
+    ours = state.get(date.isoformat())
+    if current == target:
+        return UNCHANGED, "page matches the doc" if ours else "hand-made section matches: adopted"
+    if ours is None:
+        if date in force:
+            return UPDATED, "forced over a hand-made section"
+        return UNMANAGED, "hand-made section differs from the doc; --force DATE replaces it"
+    if digest(current) == ours.page:
+        if ours.doc == doc:
+            return UPDATED, "rendered anew by this notes-sync release"
+        return UPDATED, "changed in the doc"
+    if date in force:
+        return UPDATED, "forced over an edit made in Confluence"
+    if ours.doc == doc:
+        return EDITED, "edited in Confluence, unchanged in the doc since the last sync"
+    if ours.doc is None:
+        return CONFLICT, "edited in Confluence; the doc may have changed (older sync state)"
+    return CONFLICT, "edited in Confluence and changed in the doc"
+
+
+def _recorded(state: Mapping[str, Written], date: dt.date, target: str, doc: str) -> bool:
+    ours = state.get(date.isoformat())
+    return ours is not None and ours.page == digest(target) and ours.doc == doc
+
+
+def _missing(date: dt.date, wanted: Rendered, ours: Written | None, force: Force) -> Decision:
+    """A doc meeting with no section on the page: new, or one a person removed from the page."""
+    if ours is None:
+        return Decision(date, ADDED, "new in the doc")
+    if date in force:
+        return Decision(date, ADDED, "forced back after being removed in Confluence")
+    if ours.doc == wanted.doc:
+        return Decision(date, EDITED, "removed in Confluence, unchanged in the doc since")
+    return Decision(date, CONFLICT, "removed in Confluence and changed in the doc")
 
 
 def _replace_keeping_tail(raw: str, section: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from collections.abc import Mapping
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from syncer.errors import ConfigError
 from syncer.parse import DEFAULT_ALIASES, INTENTS, ParseOptions
@@ -16,9 +18,17 @@ from syncer.stores.confluence_api import Credentials
 
 SOURCE_SUFFIXES = (".json", ".html", ".htm", ".zip")
 _KNOWN = {
-    "source": {"document", "file", "tab", "credentials", "subject", "api_endpoint"},
+    "source": {
+        "document",
+        "file",
+        "tab",
+        "credentials",
+        "subject",
+        "api_endpoint",
+        "quiet_minutes",
+    },
     "target": {"url", "space", "title", "page_id", "parent_id", "deployment", "notify"},
-    "meetings": {"date_order"},
+    "meetings": {"date_order", "timezone", "include_upcoming", "since", "until"},
     "tags": set(INTENTS),
 }
 
@@ -45,6 +55,20 @@ class ConfluenceSettings:
     notify: bool = True
 
 
+UTC = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class MeetingSettings:
+    """Which meetings a ``sync`` publishes: none dated after today (in ``timezone``) unless
+    ``include_upcoming``, and only those within ``since``/``until`` when set."""
+
+    timezone: ZoneInfo = UTC
+    include_upcoming: bool = False
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a run needs to know, checked, with paths resolved.
@@ -60,6 +84,8 @@ class Settings:
     space: str | None
     title: str
     parse: ParseOptions
+    meetings: MeetingSettings = MeetingSettings()
+    quiet_minutes: int = 0
 
     def page_title(self, year: int) -> str:
         return self.title.replace("{year}", str(year))
@@ -97,6 +123,7 @@ def load_settings(
             problems.append("[target] space (the space key, e.g. ARCH) is required for Confluence")
         if confluence.page_id and "{year}" in title:
             problems.append("[target] page_id names one page: drop {year} from [target] title")
+    meetings = _table(raw, "meetings", problems)
     settings = Settings(
         source_file=source_file,
         google=google if source_file is None else None,
@@ -107,8 +134,10 @@ def load_settings(
         title=title,
         parse=ParseOptions(
             aliases=_aliases(_table(raw, "tags", problems), problems),
-            day_first=_day_first(_table(raw, "meetings", problems), problems),
+            day_first=_day_first(meetings, problems),
         ),
+        meetings=_meetings(meetings, problems),
+        quiet_minutes=_quiet_minutes(source, problems),
     )
     if problems:
         raise ConfigError([f"{path}: {problem}" for problem in problems])
@@ -250,6 +279,46 @@ def _day_first(meetings: dict[str, Any], problems: list[str]) -> bool:
     if order not in ("mdy", "dmy"):
         problems.append('[meetings] date_order must be "mdy" or "dmy"')
     return order == "dmy"
+
+
+def _meetings(meetings: dict[str, Any], problems: list[str]) -> MeetingSettings:
+    name = meetings.get("timezone", "UTC")
+    try:
+        zone = ZoneInfo(name) if isinstance(name, str) and name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    if zone is None:
+        problems.append(
+            f"[meetings] timezone must be an IANA name such as America/New_York, not {name!r}"
+        )
+    upcoming = meetings.get("include_upcoming", False)
+    if not isinstance(upcoming, bool):
+        problems.append("[meetings] include_upcoming must be true or false")
+    since = _date(meetings.get("since"), "[meetings] since", problems)
+    until = _date(meetings.get("until"), "[meetings] until", problems)
+    if since and until and since > until:
+        problems.append(f"[meetings] since ({since}) is after until ({until})")
+    return MeetingSettings(zone or UTC, upcoming is True, since, until)
+
+
+def _date(value: Any, label: str, problems: list[str]) -> dt.date | None:
+    """A TOML date (2024-01-31) or the same written as a string."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        pass
+    problems.append(f'{label} must be a date written YYYY-MM-DD, e.g. "2024-01-31"')
+    return None
+
+
+def _quiet_minutes(source: dict[str, Any], problems: list[str]) -> int:
+    value = source.get("quiet_minutes", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        problems.append("[source] quiet_minutes must be a whole number of minutes (0 turns it off)")
+        return 0
+    return value
 
 
 def _aliases(tags: dict[str, Any], problems: list[str]) -> dict[str, str]:

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from syncer.errors import VersionConflict
+from syncer.fingerprint import meeting_fingerprint
 from syncer.merge import (
-    CONFLICT,
     UNCHANGED,
+    UPCOMING,
     Decision,
+    Force,
     MergeResult,
+    Rendered,
     merge_page,
     section_heading_level,
+    section_of,
 )
 from syncer.model import Document, Meeting
 from syncer.parse import ParseOptions, parse_document
-from syncer.plan import PagePlan, Plan
+from syncer.plan import ConflictView, PagePlan, Plan
 from syncer.render import render_meeting
 from syncer.settings import Settings
 from syncer.stores.base import Page, PageStore, SyncState
@@ -27,23 +31,34 @@ from syncer.stores.base import Page, PageStore, SyncState
 WRITE_ATTEMPTS = 4
 # Bump when rendering changes, so pages synced by an older release are re-rendered.
 RENDERING = "1"
+TOC_MACRO = (
+    '<ac:structured-macro ac:name="toc" ac:schema-version="1">'
+    '<ac:parameter ac:name="maxLevel">2</ac:parameter></ac:structured-macro>'
+)
 NEW_PAGE_PREAMBLE = (
     "<p>Notes of each meeting, newest first. The dated sections below are copied here from"
     " the team's shared notes doc by notes-sync; this introduction is yours to edit.</p>\n"
+    f"{TOC_MACRO}\n"
 )
 
 
 @dataclass(frozen=True)
 class Window:
-    """The dates a run covers (``backfill --since/--until``); open ends take everything."""
+    """The meetings a run covers: ``since``/``until`` (open ends take everything), and
+    nothing after ``today`` unless upcoming meetings are wanted."""
 
     since: dt.date | None = None
     until: dt.date | None = None
+    today: dt.date | None = None
+    include_upcoming: bool = True
 
     def __contains__(self, date: dt.date) -> bool:
         return (self.since is None or date >= self.since) and (
             self.until is None or date <= self.until
         )
+
+    def upcoming(self, date: dt.date) -> bool:
+        return not self.include_upcoming and self.today is not None and date > self.today
 
 
 def revision_tag(revision: str | None, options: ParseOptions) -> str | None:
@@ -60,7 +75,7 @@ class Planner:
 
     settings: Settings
     store: PageStore
-    force: bool = False
+    force: Force = field(default_factory=Force)
 
     def plan(self, document: Document, source: str, window: Window = Window()) -> Plan:
         meetings = [m for m in parse_document(document, self.settings.parse) if m.date in window]
@@ -69,28 +84,69 @@ class Planner:
             pages.setdefault(self.settings.page_title(meeting.date.year), []).append(meeting)
         ordered = sorted(pages.items(), key=lambda item: -max(m.date for m in item[1]).toordinal())
         revision = revision_tag(document.revision, self.settings.parse)
-        plans = tuple(self.plan_page(title, tuple(ms), revision) for title, ms in ordered)
-        return Plan(source, plans, document.omitted)
+        plans = []
+        for title, found in ordered:
+            due = tuple(m for m in found if not window.upcoming(m.date))
+            later = tuple(m.date for m in found if window.upcoming(m.date))
+            plans.append(self.plan_page(title, due, revision, later))
+        return Plan(source, tuple(plans), document.omitted)
 
     def plan_page(
-        self, title: str, meetings: tuple[Meeting, ...], revision: str | None
+        self,
+        title: str,
+        meetings: tuple[Meeting, ...],
+        revision: str | None,
+        upcoming: tuple[dt.date, ...] = (),
     ) -> PagePlan:
         current = self.store.find(title)
         if current and revision and current.state.source_revision == revision and not self.force:
-            return PagePlan(title, current, _already_synced(current, meetings), meetings, revision)
+            merged = _already_synced(current, meetings)
+        else:
+            merged = self._merge(current, meetings)
+        later = tuple(Decision(d, UPCOMING, "after today; not published yet") for d in upcoming)
+        if later:
+            decisions = sorted((*merged.decisions, *later), key=lambda d: d.date, reverse=True)
+            merged = MergeResult(merged.body, tuple(decisions), merged.state, merged.clashes)
+        return PagePlan(title, current, merged, meetings, revision, upcoming)
+
+    def _merge(self, current: Page | None, meetings: tuple[Meeting, ...]) -> MergeResult:
         body = current.body if current else NEW_PAGE_PREAMBLE
         day_first = self.settings.parse.day_first
         level = section_heading_level(body, day_first=day_first)
-        rendered = {m.date: render_meeting(m, level) for m in meetings}
-        state = current.state.sections if current else {}
-        merged = merge_page(body, rendered, state, force=self.force, day_first=day_first)
-        return PagePlan(title, current, merged, meetings, revision)
+        rendered = {
+            m.date: Rendered(render_meeting(m, level), meeting_fingerprint(m)) for m in meetings
+        }
+        state = current.state.meetings if current else {}
+        version = current.version + 1 if current else 1
+        return merge_page(
+            body, rendered, state, force=self.force, day_first=day_first, version=version
+        )
+
+    def conflict_views(self, plan: Plan) -> list[ConflictView]:
+        """For each conflict, the section as we last wrote it (read back from the page version
+        that held it), as the doc has it now and as the page has it now."""
+        views = []
+        for page in plan.pages:
+            if page.current is None:
+                continue
+            for date, clash in sorted(page.merge.clashes.items(), reverse=True):
+                ours = page.current.state.meetings.get(date.isoformat())
+                version = (ours and ours.version) or page.current.state.page_version
+                base = self._old_section(page.current, version, date) if version else None
+                views.append(ConflictView(page.title, date, version, base, clash.doc, clash.page))
+        return views
+
+    def _old_section(self, page: Page, version: int, date: dt.date) -> str | None:
+        body = self.store.version_body(page, version)
+        return section_of(body, date, day_first=self.settings.parse.day_first) if body else None
 
 
 def _already_synced(page: Page, meetings: tuple[Meeting, ...]) -> MergeResult:
     """The page already holds this revision of the doc: nothing to render or compare."""
-    decisions = tuple(Decision(m.date, UNCHANGED) for m in sorted(meetings, key=lambda m: m.date))
-    return MergeResult(page.body, decisions[::-1], page.state.sections)
+    dates = sorted({m.date for m in meetings}, reverse=True)
+    reason = "already synced from this doc revision"
+    decisions = tuple(Decision(d, UNCHANGED, reason) for d in dates)
+    return MergeResult(page.body, decisions, page.state.meetings)
 
 
 def apply_plan(plan: Plan, planner: Planner) -> list[tuple[PagePlan, Page | None]]:
@@ -107,18 +163,23 @@ def _write(page: PagePlan, planner: Planner) -> tuple[PagePlan, Page | None]:
     for attempt in retrying:
         with attempt:
             if attempt.retry_state.attempt_number > 1:
-                page = planner.plan_page(page.title, page.meetings, page.revision)
+                page = planner.plan_page(page.title, page.meetings, page.revision, page.upcoming)
             return page, _store(page, planner.store)
     raise AssertionError("unreachable: Retrying returns or raises")
 
 
 def _store(page: PagePlan, store: PageStore) -> Page | None:
-    merged = page.merge
-    # A kept conflict must be seen again next run: record the revision only when all synced.
-    synced = not any(d.status == CONFLICT for d in merged.decisions)
-    state = SyncState(merged.state, page.revision if synced else None)
-    if page.current is None:
-        return store.create(page.title, merged.body, state, page.version_message())
+    """Write the page if a section changed; else only state that changed (sections adopted),
+    which edits nothing people see. A run with nothing new writes nothing at all."""
+    merged, current = page.merge, page.current
+    # A kept section must be looked at again next run: record the revision only when settled.
+    revision = page.revision if merged.settled else None
     if not merged.changed:
-        return None
-    return store.update(page.current, merged.body, state, page.version_message())
+        if current is None or merged.state == current.state.meetings:
+            return None
+        state = SyncState(merged.state, revision, current.state.page_version)
+        return store.save_state(current, state)
+    state = SyncState(merged.state, revision, current.version + 1 if current else 1)
+    if current is None:
+        return store.create(page.title, merged.body, state, page.version_message())
+    return store.update(current, merged.body, state, page.version_message())

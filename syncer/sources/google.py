@@ -8,6 +8,7 @@ check. The JSON it gets is handed to the same pure reader as a saved ``documents
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -190,7 +191,7 @@ class GoogleDocSource:
         root = api_endpoint.rstrip("/") if api_endpoint else None
         self.docs_endpoint = root or DOCS_ENDPOINT
         self.drive_endpoint = f"{root}/drive/v3" if root else DRIVE_ENDPOINT
-        self._http = httplib2.Http(timeout=http_timeout)
+        self._http = _CountingHttp(timeout=http_timeout)
         http = google_auth_httplib2.AuthorizedHttp(credentials, http=self._http)
         builder = _request_builder(sleep)
         # googleapiclient appends each method's path to api_endpoint: "v1/documents/{id}" for
@@ -224,6 +225,24 @@ class GoogleDocSource:
             "version"
         )
         return str(version) if version is not None else None
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests sent so far, sign-in and retries included."""
+        return self._http.sent
+
+    def modified_time(self) -> dt.datetime | None:
+        """When anyone last changed the doc (Drive's ``modifiedTime``), to let typing settle."""
+        request = self._drive.files().get(
+            fileId=self.document, fields="modifiedTime", supportsAllDrives=True
+        )
+        value = self._call(request, f"the Google Drive API at {self.drive_endpoint}").get(
+            "modifiedTime"
+        )
+        try:
+            return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
 
     def _call(self, request: HttpRequest, where: str) -> dict[str, Any]:
         self._sign_in()
@@ -271,6 +290,16 @@ class GoogleDocSource:
     def _account(self) -> str:
         email = getattr(self.credentials, "service_account_email", None)
         return email if isinstance(email, str) and "@" in email else "the service account"
+
+
+class _CountingHttp(httplib2.Http):
+    """``httplib2.Http`` that counts what it sends, for the run's summary."""
+
+    sent = 0
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        self.sent += 1
+        return super().request(*args, **kwargs)
 
 
 def _build(

@@ -6,31 +6,75 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+STATE_SCHEMA = 2
+
+
+@dataclass(frozen=True)
+class Written:
+    """What notes-sync wrote for one meeting: a hash of the section as stored (``page``), of
+    the doc's meeting as parsed (``doc``; None when an older release did not record it), and
+    the page version that holds exactly that section (to show it again in a conflict)."""
+
+    page: str
+    doc: str | None = None
+    version: int | None = None
+
 
 @dataclass(frozen=True)
 class SyncState:
-    """What notes-sync keeps with a page: a fingerprint of each section it wrote (to tell a
-    person's later edit from its own) and the doc revision it last synced from."""
+    """What notes-sync keeps with a page, so it can tell its own writes from a person's edits:
+    per meeting what it wrote, the page version it wrote them in, and the doc revision."""
 
-    sections: Mapping[str, str] = field(default_factory=dict)
+    meetings: Mapping[str, Written] = field(default_factory=dict)
     source_revision: str | None = None
+    page_version: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"sections": dict(self.sections), "source_revision": self.source_revision}
+        return {
+            "schema": STATE_SCHEMA,
+            "page_version": self.page_version,
+            "source_revision": self.source_revision,
+            "meetings": {
+                date: {"doc": written.doc, "page": written.page, "version": written.version}
+                for date, written in sorted(self.meetings.items())
+            },
+        }
 
     @classmethod
     def from_json(cls, value: object) -> SyncState:
-        """Tolerant: state someone mangled by hand is treated as no state, never as an error."""
+        """Missing, mangled or unknown state means nothing on the page is ours: never an error,
+        and never a licence to overwrite."""
         if not isinstance(value, dict):
             return cls()
-        sections = value.get("sections")
-        revision = value.get("source_revision")
-        return cls(
-            {k: v for k, v in sections.items() if isinstance(v, str)}
-            if isinstance(sections, dict)
-            else {},
-            revision if isinstance(revision, str) else None,
-        )
+        if value.get("schema") == STATE_SCHEMA:
+            return cls(
+                _meetings(value.get("meetings")),
+                _str(value.get("source_revision")),
+                _int(value.get("page_version")),
+            )
+        if "schema" not in value and isinstance(value.get("sections"), dict):
+            # The first release kept one page hash per meeting and nothing about the doc.
+            pages = value["sections"]
+            return cls({d: Written(h) for d, h in pages.items() if isinstance(h, str)})
+        return cls()
+
+
+def _meetings(value: object) -> dict[str, Written]:
+    if not isinstance(value, dict):
+        return {}
+    return {
+        date: Written(entry["page"], _str(entry.get("doc")), _int(entry.get("version")))
+        for date, entry in value.items()
+        if isinstance(entry, dict) and isinstance(entry.get("page"), str)
+    }
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 @dataclass(frozen=True)
@@ -61,3 +105,9 @@ class PageStore(Protocol):
 
     def update(self, page: Page, body: str, state: SyncState, message: str) -> Page:
         """Write a new version over ``page``, which must still be the current version."""
+
+    def save_state(self, page: Page, state: SyncState) -> Page:
+        """Record sync state alone (e.g. sections adopted as ours); the page is not edited."""
+
+    def version_body(self, page: Page, version: int) -> str | None:
+        """The body of an earlier version of the page, or None if it is no longer kept."""

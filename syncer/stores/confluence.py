@@ -50,6 +50,19 @@ class _ConfluencePages:
         )
         return self._with_state(written, state)
 
+    def save_state(self, page: Page, state: SyncState) -> Page:
+        return self._with_state(page, state)
+
+    def version_body(self, page: Page, version: int) -> str | None:
+        try:
+            data = self.api.call("GET", *self._version_request(page, version))
+        except NotFound:  # old versions can be deleted by retention rules
+            return None
+        return str(data["body"]["storage"]["value"])
+
+    def _version_request(self, page: Page, version: int) -> tuple[str, dict[str, Any]]:
+        raise NotImplementedError
+
     def _create_request(self, title: str, body: str) -> tuple[str, dict[str, Any]]:
         raise NotImplementedError
 
@@ -97,6 +110,10 @@ class DataCenterPages(_ConfluencePages):
             "ancestors": [{"id": parent}] if parent else [],
             "body": {"storage": {"value": body, "representation": "storage"}},
         }
+
+    def _version_request(self, page: Page, version: int) -> tuple[str, dict[str, Any]]:
+        params = {"status": "historical", "version": version, "expand": "body.storage"}
+        return f"rest/api/content/{page.id}", params
 
     def _update_request(self, page: Page, body: str, message: str) -> tuple[str, dict[str, Any]]:
         return f"rest/api/content/{page.id}", {
@@ -161,6 +178,9 @@ class CloudPages(_ConfluencePages):
             "parentId": self.parent_id or space.get("homepageId"),
             "body": {"representation": "storage", "value": body},
         }
+
+    def _version_request(self, page: Page, version: int) -> tuple[str, dict[str, Any]]:
+        return f"api/v2/pages/{page.id}", {"version": version, "body-format": "storage"}
 
     def _update_request(self, page: Page, body: str, message: str) -> tuple[str, dict[str, Any]]:
         return f"api/v2/pages/{page.id}", {

@@ -81,6 +81,7 @@ class ConfluenceApi:
         self.url = url.rstrip("/")
         self.credentials = credentials
         self.sleep = sleep or time.sleep
+        self.requests = 0  # sent, retries included: reported in the run's summary
         self.client = Confluence(
             url=self.url,
             username=credentials.username if not credentials.pat else None,
@@ -122,6 +123,7 @@ class ConfluenceApi:
 
     def _once(self, method: str, path: str, params: Any, body: Any) -> Any:
         where = f"{method} {self.url}/{path}"
+        self.requests += 1
         try:
             response = self.client.request(
                 method, path, params=params, data=body, advanced_mode=True

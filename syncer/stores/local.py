@@ -1,8 +1,9 @@
 """The ``file:`` target: each page is ``<title>.xhtml`` (the exact storage body) in a folder.
 
 Beside it, ``<title>.meta.json`` keeps the version, the last version message and the sync
-state. Writes go to a temporary file and are renamed into place, so a crash never leaves a
-half-written page.
+state, and ``.history/<title>.<version>.xhtml`` each version written (a conflict shows the
+section as it was last synced). Writes go to a temporary file and are renamed into place, so a
+crash never leaves a half-written page.
 """
 
 from __future__ import annotations
@@ -47,10 +48,25 @@ class LocalPageStore:
             )
         return self._write(page.title, body, page.version + 1, state, message)
 
+    def save_state(self, page: Page, state: SyncState) -> Page:
+        meta = {**self._meta(page.title), "state": state.to_json()}
+        try:
+            _atomic_write(self._path(page.title, ".meta.json"), json.dumps(meta, indent=2) + "\n")
+        except OSError as error:
+            raise PageError(f"cannot write page '{page.title}' in {self.folder}: {error}") from None
+        return Page(page.title, page.body, page.version, page.id, state)
+
+    def version_body(self, page: Page, version: int) -> str | None:
+        try:
+            return self._old(page.title, version).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
     def _write(self, title: str, body: str, version: int, state: SyncState, message: str) -> Page:
         meta = {"title": title, "version": version, "message": message, "state": state.to_json()}
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self._old(title, version).parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(self._old(title, version), body)
             _atomic_write(self._path(title, ".xhtml"), body)
             _atomic_write(self._path(title, ".meta.json"), json.dumps(meta, indent=2) + "\n")
         except OSError as error:
@@ -69,8 +85,11 @@ class LocalPageStore:
             raise PageError(f"page metadata {path} is not a JSON object")
         return meta
 
-    def _path(self, title: str, suffix: str) -> Path:
-        return self.folder / (title.replace("/", "∕").replace("\0", "") + suffix)
+    def _path(self, title: str, suffix: str, folder: Path | None = None) -> Path:
+        return (folder or self.folder) / (title.replace("/", "∕").replace("\0", "") + suffix)
+
+    def _old(self, title: str, version: int) -> Path:
+        return self._path(title, f".{version}.xhtml", self.folder / ".history")
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -16,6 +16,7 @@ fake's own methods.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import html.entities
 import itertools
@@ -95,6 +96,7 @@ class PageVersion:
     message: str = ""
     minorEdit: bool = False  # the API's spelling, as tests read it
     when: str = field(default_factory=lambda: _now())
+    body: str | None = None  # the storage body this version saved, when known
 
 
 @dataclass
@@ -205,6 +207,7 @@ class FakeConfluence(LocalServer):
         """A page at version 1 (no notification); returns its id."""
         with self.lock:
             page = StoredPage(self._new_id(), space_key, title, parent_id, body)
+            page.history[0].body = body
             self.pages[page.id] = page
             return page.id
 
@@ -224,7 +227,7 @@ class FakeConfluence(LocalServer):
             page = self.pages[page_id]
             page.body = body
             page.version += 1
-            page.history.append(PageVersion(page.version, message, minor_edit))
+            page.history.append(PageVersion(page.version, message, minor_edit, body=body))
             return page
 
     def find_page(self, space_key: str, title: str) -> StoredPage | None:
@@ -335,6 +338,14 @@ class FakeConfluence(LocalServer):
             return _error(api, 405, f"Method {request.method} not allowed; use {allowed}")
         return _html_404(request.path)
 
+    def _as_of(self, page: StoredPage, number: str) -> StoredPage:
+        """A read-only copy of the page as one of its versions saved it."""
+        found = next((v for v in page.history if str(v.number) == number), None)
+        if found is None or found.body is None:
+            raise _Fail(404, f"No version {number} of content {page.id}")
+        history = [v for v in page.history if v.number <= found.number]
+        return dataclasses.replace(page, body=found.body, version=found.number, history=history)
+
     def _new_id(self) -> str:
         while (candidate := str(next(self._ids))) in self.pages:
             pass
@@ -394,7 +405,8 @@ class FakeConfluence(LocalServer):
     def _save(self, page: StoredPage, version: Json) -> None:
         minor = bool(version.get("minorEdit", False))
         page.version += 1
-        page.history.append(PageVersion(page.version, str(version.get("message") or ""), minor))
+        message = str(version.get("message") or "")
+        page.history.append(PageVersion(page.version, message, minor, body=page.body))
         if not minor:
             self.notifications.append((page.id, page.version))
 
@@ -451,7 +463,10 @@ class FakeConfluence(LocalServer):
 
     def _v1_get(self, request: _Request, page_id: str) -> tuple[int, Json]:
         expand = _expand(request.query, default={"space", "version"})
-        return 200, self._v1_single(self._page(page_id), expand)
+        page = self._page(page_id)
+        if "version" in request.query:  # ?status=historical&version=N: that version
+            page = self._as_of(page, request.query["version"])
+        return 200, self._v1_single(page, expand)
 
     def _v1_create(self, request: _Request) -> tuple[int, Json]:
         data = request.object()
@@ -775,6 +790,8 @@ class FakeConfluence(LocalServer):
 
     def _v2_get(self, request: _Request, page_id: str) -> tuple[int, Json]:
         page = self._page(page_id)
+        if "version" in request.query:
+            page = self._as_of(page, request.query["version"])
         data = self._v2_page(page, request.query)
         if request.query.get("include-properties") == "true":
             props = [self._v2_property(p) for p in page.properties.values()]

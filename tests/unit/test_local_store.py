@@ -3,18 +3,42 @@ import json
 import pytest
 
 from syncer.errors import VersionConflict
-from syncer.stores.base import SyncState
+from syncer.stores.base import SyncState, Written
 from syncer.stores.local import LocalPageStore
 
 
 def test_a_created_page_is_the_exact_body_plus_metadata_beside_it(tmp_path):
     store = LocalPageStore(tmp_path / "archive")
-    page = store.create("Arch Hours: 2023", "<p>x</p>", SyncState({"2023-12-20": "abc"}, "r1"), "m")
+    state = SyncState({"2023-12-20": Written("abc", "doc", 1)}, "r1", 1)
+    page = store.create("Arch Hours: 2023", "<p>x</p>", state, "m")
     assert (tmp_path / "archive" / "Arch Hours: 2023.xhtml").read_text() == "<p>x</p>"
     meta = json.loads((tmp_path / "archive" / "Arch Hours: 2023.meta.json").read_text())
     assert meta["version"] == 1
-    assert meta["state"] == {"sections": {"2023-12-20": "abc"}, "source_revision": "r1"}
+    assert meta["state"] == {
+        "schema": 2,
+        "page_version": 1,
+        "source_revision": "r1",
+        "meetings": {"2023-12-20": {"doc": "doc", "page": "abc", "version": 1}},
+    }
     assert store.find("Arch Hours: 2023") == page
+
+
+def test_every_version_written_can_be_read_back(tmp_path):
+    store = LocalPageStore(tmp_path)
+    first = store.create("P", "<p>1</p>", SyncState(), "m")
+    second = store.update(first, "<p>2</p>", SyncState(), "m2")
+    assert store.version_body(second, 1) == "<p>1</p>"
+    assert store.version_body(second, 2) == "<p>2</p>"
+    assert store.version_body(second, 3) is None
+
+
+def test_state_alone_can_be_saved_without_a_new_version(tmp_path):
+    store = LocalPageStore(tmp_path)
+    page = store.create("P", "<p>1</p>", SyncState(), "m")
+    state = SyncState({"2023-12-20": Written("abc")}, None, 1)
+    store.save_state(page, state)
+    found = store.find("P")
+    assert (found.version, found.body, found.state) == (1, "<p>1</p>", state)
 
 
 def test_update_bumps_the_version_and_refuses_a_stale_one(tmp_path):
@@ -50,6 +74,25 @@ def test_a_slash_in_a_title_does_not_escape_the_folder(tmp_path):
 
 def test_mangled_state_is_no_state_not_an_error(tmp_path):
     store = LocalPageStore(tmp_path)
-    store.create("P", "<p>1</p>", SyncState({"2023-12-20": "abc"}), "m")
+    store.create("P", "<p>1</p>", SyncState({"2023-12-20": Written("abc")}), "m")
     (tmp_path / "P.meta.json").write_text('{"version": 1, "state": {"sections": [1, 2]}}')
     assert store.find("P").state == SyncState()
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        None,
+        "corrupt",
+        {"schema": 3, "meetings": {"2023-12-20": {"page": "abc"}}},
+        {"schema": 2, "meetings": {"2023-12-20": {"page": 7}}},
+    ],
+)
+def test_state_missing_mangled_or_from_an_unknown_schema_means_nothing_is_ours(stored):
+    assert SyncState.from_json(stored).meetings == {}
+
+
+def test_state_from_the_first_release_keeps_page_hashes_without_doc_hashes():
+    state = SyncState.from_json({"sections": {"2023-12-20": "abc"}, "source_revision": "r"})
+    assert state.meetings == {"2023-12-20": Written("abc")}
+    assert state.source_revision is None

@@ -1,18 +1,27 @@
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
+from syncer.fingerprint import meeting_fingerprint
 from syncer.merge import (
     ADDED,
     CONFLICT,
+    EDITED,
     KEPT,
     UNCHANGED,
+    UNMANAGED,
     UPDATED,
+    Force,
+    Rendered,
     merge_page,
     section_heading_level,
+    section_of,
 )
 from syncer.model import Item, ItemList, Meeting, Topic
 from syncer.model import Text as T
 from syncer.render import render_meeting
+from syncer.stores.base import Written
 
 PAGE = (Path(__file__).parents[1] / "data" / "confluence-page.xhtml").read_text(encoding="utf-8")
 PREAMBLE = PAGE[: PAGE.index("<h2>2023-12-20</h2>")]
@@ -23,8 +32,16 @@ def meeting(date: dt.date, *topics: str) -> Meeting:
     return Meeting(date, (ItemList(tuple(Topic((T(t),)) for t in topics)),))
 
 
-def rendered(*meetings: Meeting) -> dict[dt.date, str]:
-    return {m.date: render_meeting(m) for m in meetings}
+ALL = Force(everything=True)
+
+
+def rendered(*meetings: Meeting) -> dict[dt.date, Rendered]:
+    return {m.date: Rendered(render_meeting(m), meeting_fingerprint(m)) for m in meetings}
+
+
+def synced(*meetings: Meeting):
+    """The page and state after a sync that wrote these meetings over the sample page."""
+    return merge_page(PAGE, rendered(*meetings), {}, force=ALL, version=2)
 
 
 def statuses(result) -> dict[str, str]:
@@ -46,7 +63,7 @@ def test_a_new_meeting_is_inserted_in_date_order_and_everything_else_is_kept_byt
 
 
 def test_a_meeting_in_the_doc_replaces_only_its_own_section():
-    result = merge_page(PAGE, rendered(meeting(D(2023, 12, 13), "rewritten")), {})
+    result = merge_page(PAGE, rendered(meeting(D(2023, 12, 13), "rewritten")), {}, force=ALL)
     assert statuses(result)["2023-12-13"] == UPDATED
     assert "rewritten" in result.body
     assert "MySQL 8.0 switchover" not in result.body
@@ -65,7 +82,7 @@ def test_the_newest_and_the_oldest_meeting_go_to_the_ends_of_the_sections_not_pa
 
 
 def test_an_unchanged_page_is_returned_as_the_same_string():
-    first = merge_page(PAGE, rendered(meeting(D(2023, 12, 13), "x")), {})
+    first = synced(meeting(D(2023, 12, 13), "x"))
     second = merge_page(first.body, rendered(meeting(D(2023, 12, 13), "x")), first.state)
     assert second.body is first.body
     assert not second.changed
@@ -74,34 +91,138 @@ def test_an_unchanged_page_is_returned_as_the_same_string():
 
 def test_merging_twice_is_merging_once():
     meetings = rendered(meeting(D(2023, 12, 20), "a"), meeting(D(2024, 2, 1), "b"))
-    once = merge_page(PAGE, meetings, {})
+    once = merge_page(PAGE, meetings, {}, force=ALL)
     twice = merge_page(once.body, meetings, once.state)
     assert twice.body == once.body
+    assert twice.state == once.state
     assert set(statuses(twice).values()) <= {UNCHANGED, KEPT}
 
 
-def test_a_section_edited_on_the_page_since_our_last_write_is_a_conflict_and_kept():
-    first = merge_page(PAGE, rendered(meeting(D(2023, 12, 13), "sync-text")), {})
+def test_a_section_as_we_left_it_follows_the_doc():
+    first = synced(meeting(D(2023, 12, 13), "sync-text"))
+    second = merge_page(
+        first.body, rendered(meeting(D(2023, 12, 13), "sync-text v2")), first.state, version=3
+    )
+    decision = second.decisions[1]
+    assert (decision.status, decision.reason) == (UPDATED, "changed in the doc")
+    assert "sync-text v2" in second.body
+    assert second.state["2023-12-13"].version == 3
+
+
+def test_a_page_edit_is_kept_while_the_doc_has_not_changed():
+    first = synced(meeting(D(2023, 12, 13), "sync-text"))
     edited = first.body.replace("sync-text", "sync-text, plus a human note")
-    second = merge_page(edited, rendered(meeting(D(2023, 12, 13), "sync-text v2")), first.state)
+    second = merge_page(edited, rendered(meeting(D(2023, 12, 13), "sync-text")), first.state)
+    assert statuses(second)["2023-12-13"] == EDITED
+    assert second.body is edited and not second.changed
+    assert second.state == first.state
+    assert second.settled is False
+
+
+def test_a_page_edit_and_a_doc_change_to_the_same_meeting_is_a_conflict_keeping_the_page():
+    first = synced(meeting(D(2023, 12, 13), "sync-text"))
+    edited = first.body.replace("sync-text", "sync-text, plus a human note")
+    later = meeting(D(2023, 12, 13), "sync-text v2")
+    second = merge_page(edited, rendered(later), first.state)
     assert statuses(second)["2023-12-13"] == CONFLICT
     assert second.body == edited
     assert second.state["2023-12-13"] == first.state["2023-12-13"]
+    clash = second.clashes[D(2023, 12, 13)]
+    assert "plus a human note" in clash.page and "sync-text v2" in clash.doc
 
 
-def test_force_overwrites_an_edited_section():
-    first = merge_page(PAGE, rendered(meeting(D(2023, 12, 13), "sync-text")), {})
+@pytest.mark.parametrize("force", [ALL, Force(frozenset({D(2023, 12, 13)}))])
+def test_force_takes_the_doc_version_over_an_edit(force):
+    first = synced(meeting(D(2023, 12, 13), "sync-text"))
     edited = first.body.replace("sync-text", "theirs")
-    forced = merge_page(
-        edited, rendered(meeting(D(2023, 12, 13), "sync-text v2")), first.state, force=True
-    )
+    forced = merge_page(edited, rendered(meeting(D(2023, 12, 13), "v2")), first.state, force=force)
     assert statuses(forced)["2023-12-13"] == UPDATED
-    assert "human-text" not in forced.body
+    assert "theirs" not in forced.body and "v2" in forced.body
+
+
+def test_force_for_another_date_leaves_a_conflict_alone():
+    first = synced(meeting(D(2023, 12, 13), "sync-text"))
+    edited = first.body.replace("sync-text", "theirs")
+    other = Force(frozenset({D(2023, 12, 20)}))
+    result = merge_page(edited, rendered(meeting(D(2023, 12, 13), "v2")), first.state, force=other)
+    assert statuses(result)["2023-12-13"] == CONFLICT
+
+
+def test_a_new_rendering_of_an_unchanged_doc_updates_a_section_as_we_left_it():
+    notes = meeting(D(2023, 12, 13), "same notes")
+    first = synced(notes)
+    restyled = Rendered(
+        render_meeting(notes).replace("<ul>", '<ul class="x">'), meeting_fingerprint(notes)
+    )
+    second = merge_page(first.body, {notes.date: restyled}, first.state)
+    decision = second.decisions[1]
+    assert (decision.status, decision.reason) == (
+        UPDATED,
+        "rendered anew by this notes-sync release",
+    )
+
+
+def test_confluence_reserialising_a_section_is_not_a_person_edit():
+    first = synced(meeting(D(2023, 12, 13), "sync-text"))
+    stored = first.body.replace(
+        '<ac:structured-macro ac:name="status"',
+        '<ac:structured-macro ac:macro-id="f00-ba4" ac:name="status"',
+    ).replace("<h2>2023-12-13</h2>", "<h2>2023-12-13</h2>\n\n")
+    second = merge_page(stored, rendered(meeting(D(2023, 12, 13), "sync-text v2")), first.state)
+    assert statuses(second)["2023-12-13"] == UPDATED
+
+
+def test_a_hand_made_section_that_matches_the_doc_is_adopted():
+    section = section_of(PAGE, D(2023, 12, 13))
+    notes = Rendered(section.strip(), "doc-hash")
+    result = merge_page(PAGE, {D(2023, 12, 13): notes}, {}, version=8)
+    assert statuses(result)["2023-12-13"] == UNCHANGED
+    assert result.body is PAGE
+    assert result.state["2023-12-13"].doc == "doc-hash"
+    assert result.state["2023-12-13"].version == 7
+
+
+def test_a_hand_made_section_that_differs_is_unmanaged_and_kept_unless_forced():
+    notes = rendered(meeting(D(2023, 12, 13), "from the doc"))
+    result = merge_page(PAGE, notes, {})
+    assert statuses(result)["2023-12-13"] == UNMANAGED
+    assert result.body is PAGE and "2023-12-13" not in result.state
+    forced = merge_page(PAGE, notes, {}, force=Force(frozenset({D(2023, 12, 13)})))
+    assert statuses(forced)["2023-12-13"] == UPDATED and "from the doc" in forced.body
+
+
+def test_a_section_removed_on_the_page_stays_removed_until_the_doc_changes_it():
+    notes = meeting(D(2023, 12, 15), "ours")
+    first = merge_page(PAGE, rendered(notes), {})
+    assert statuses(first)["2023-12-15"] == ADDED
+    removed = first.body.replace(section_of(first.body, notes.date), "")
+    again = merge_page(removed, rendered(notes), first.state)
+    assert statuses(again)["2023-12-15"] == EDITED and again.body is removed
+    changed = merge_page(removed, rendered(meeting(notes.date, "ours, changed")), first.state)
+    assert statuses(changed)["2023-12-15"] == CONFLICT and changed.body is removed
+    forced = merge_page(removed, rendered(notes), first.state, force=ALL)
+    assert statuses(forced)["2023-12-15"] == ADDED and "ours" in forced.body
+
+
+def test_an_edit_under_state_from_the_first_release_is_a_conflict_not_a_guess():
+    first = synced(meeting(D(2023, 12, 13), "sync-text"))
+    old_state = {d: Written(w.page) for d, w in first.state.items()}
+    edited = first.body.replace("sync-text", "theirs")
+    second = merge_page(edited, rendered(meeting(D(2023, 12, 13), "sync-text")), old_state)
+    assert statuses(second)["2023-12-13"] == CONFLICT
+
+
+def test_force_values_are_dates_or_all():
+    assert Force.of(["2023-12-20", "2023-12-13"]) == Force(
+        frozenset({D(2023, 12, 20), D(2023, 12, 13)})
+    )
+    assert D(1999, 1, 1) in Force.of(["all"])
+    assert not Force.of([])
 
 
 def test_a_section_with_a_date_written_twice_keeps_the_second_copy():
     page = "<h2>2023-12-13</h2><p>one</p><h2>2023-12-13</h2><p>two</p>"
-    result = merge_page(page, rendered(meeting(D(2023, 12, 13), "doc")), {})
+    result = merge_page(page, rendered(meeting(D(2023, 12, 13), "doc")), {}, force=ALL)
     assert result.body.count("2023-12-13") == 2
     assert "<p>two</p>" in result.body and "<p>one</p>" not in result.body
 
@@ -120,8 +241,7 @@ def test_sections_are_rendered_at_the_level_the_page_uses():
 def test_subheadings_inside_a_section_do_not_end_it():
     page = "<h2>2023-12-13</h2><h3>Actions</h3><p>a</p><h2>Footer</h2>"
     topic = Topic((T("doc"),), (ItemList((Item((T("n"),)),)),))
-    result = merge_page(
-        page, {D(2023, 12, 13): render_meeting(Meeting(D(2023, 12, 13), (ItemList((topic,)),)))}, {}
-    )
+    notes = rendered(Meeting(D(2023, 12, 13), (ItemList((topic,)),)))
+    result = merge_page(page, notes, {}, force=ALL)
     assert "<h3>Actions</h3>" not in result.body
     assert result.body.endswith("<h2>Footer</h2>")

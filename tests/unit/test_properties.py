@@ -21,6 +21,8 @@ from syncer.merge import (
     KEPT,
     UNCHANGED,
     UPDATED,
+    Force,
+    Rendered,
     merge_page,
     section_heading_level,
 )
@@ -282,6 +284,14 @@ def pages_and_meetings(draw) -> tuple[Page, dict[dt.date, str]]:
     return page, rendered
 
 
+ALL = Force(everything=True)
+
+
+def as_rendered(sections: dict[dt.date, str]) -> dict[dt.date, Rendered]:
+    """Rendered sections, each standing for a doc meeting (its text is its fingerprint)."""
+    return {date: Rendered(section, section) for date, section in sections.items()}
+
+
 def date_headings(body: str) -> list[dt.date]:
     return [dt.date.fromisoformat(m.group(2)) for m in DATE_HEADING.finditer(body)]
 
@@ -295,8 +305,8 @@ def preamble_of(body: str) -> str:
 @given(pages_and_meetings())
 def test_merging_twice_is_merging_once(case):
     page, rendered = case
-    once = merge_page(page.body, rendered, {})
-    twice = merge_page(once.body, rendered, once.state)
+    once = merge_page(page.body, as_rendered(rendered), {}, force=ALL)
+    twice = merge_page(once.body, as_rendered(rendered), once.state)
     assert twice.body == once.body
     assert {d.status for d in twice.decisions} <= {UNCHANGED, KEPT}
     assert not twice.changed
@@ -306,7 +316,7 @@ def test_merging_twice_is_merging_once(case):
 @given(pages_and_meetings())
 def test_merging_keeps_what_it_does_not_own_and_puts_new_sections_in_date_order(case):
     page, rendered = case
-    result = merge_page(page.body, rendered, {})
+    result = merge_page(page.body, as_rendered(rendered), {}, force=ALL)
     assert result.body.startswith(preamble_of(page.body))
     for date, section in page.sections.items():
         if date not in rendered:
@@ -365,8 +375,8 @@ def pages_with_a_trailer(draw) -> tuple[str, str, dict[dt.date, str], bool, dt.d
 @given(pages_with_a_trailer())
 def test_a_new_section_never_swallows_the_trailer(case):
     body, trailer, rendered, trailer_ends_them, oldest = case
-    once = merge_page(body, rendered, {})
-    twice = merge_page(once.body, rendered, once.state)
+    once = merge_page(body, as_rendered(rendered), {}, force=ALL)
+    twice = merge_page(once.body, as_rendered(rendered), once.state)
     # Older sections go ahead of a trailer that ends them, else after it (never into it).
     reaches_the_trailer = any(date < oldest for date in rendered)
     assert once.body.endswith(trailer) == (trailer_ends_them or not reaches_the_trailer)
@@ -391,7 +401,7 @@ def test_doc_and_page_agree_on_a_date_heading_holding_an_illegal_character():
     heading = Paragraph((Text("2023-12-21\x01"),), 3)
     meetings_ = parse_document(doc(para("2023-12-20", 2), item("topic"), heading, item("more")))
     assert [m.date for m in meetings_] == [dt.date(2023, 12, 20), dt.date(2023, 12, 21)]
-    rendered = {m.date: render_meeting(m) for m in meetings_}
+    rendered = as_rendered({m.date: render_meeting(m) for m in meetings_})
     once = merge_page("<p>notes</p>\n", rendered, {})
     twice = merge_page(once.body, rendered, once.state)
     assert {d.status for d in twice.decisions} == {UNCHANGED}
@@ -407,7 +417,7 @@ def test_a_section_moved_to_h6_keeps_its_subheadings_inside_it():
     """Found by the idempotency property: sub-headings shifted past h6 must not end the section."""
     page = "<h2>2023-12-20</h2>\n<p>a</p>\n<h6>2023-12-13</h6>\n<p>old</p>\n"
     meeting = Meeting(dt.date(2023, 12, 13), (Paragraph((Text("Actions"),), 3),))
-    rendered = {meeting.date: render_meeting(meeting, section_heading_level(page))}
-    once = merge_page(page, rendered, {})
+    rendered = as_rendered({meeting.date: render_meeting(meeting, section_heading_level(page))})
+    once = merge_page(page, rendered, {}, force=ALL)
     twice = merge_page(once.body, rendered, once.state)
     assert [d.status for d in twice.decisions] == [KEPT, UNCHANGED]

@@ -1,0 +1,223 @@
+"""The plan's views: a summary with a reason per meeting, diffs of the page read as
+Markdown, three-way views of conflicts, a Markdown report for CI summaries, and JSON."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+
+from bs4 import BeautifulSoup
+from markdownify import markdownify
+
+from syncer.errors import EXIT_OK
+from syncer.merge import ADDED, CONFLICT, EDITED, LABELS, UNMANAGED, UPCOMING, UPDATED
+from syncer.plan import ORDER, ConflictView, PagePlan, Plan, counts
+from syncer.stores.base import Page
+
+Written = list[tuple[PagePlan, Page | None]]
+
+# What a run without --dry-run lists one line each; the rest are only counted.
+NOTABLE = (ADDED, UPDATED, CONFLICT, EDITED, UNMANAGED, UPCOMING)
+
+
+def summary_lines(plan: Plan, every: bool = True) -> Iterable[str]:
+    """One line per page, then one per meeting saying what happens to it and why (with
+    ``every`` False, only meetings that are written, kept from the doc, or upcoming)."""
+    if not plan.pages:
+        yield f"{plan.source}: no dated meetings found; nothing to write"
+    for page in plan.pages:
+        yield f"{page.title}: {page.action} ({counts(page)})"
+        for decision in page.merge.decisions:
+            if every or decision.status in NOTABLE:
+                label = LABELS[decision.status]
+                yield f"  {decision.date.isoformat()}  {label:<27}  {decision.reason}".rstrip()
+    for note in plan.omitted:
+        yield f"note: {note}"
+
+
+def conflict_lines(views: Iterable[ConflictView], colour: bool = False) -> Iterable[str]:
+    """Each conflict as two diffs from the version last synced: to the doc, and to the page."""
+    for view in views:
+        when = view.date.isoformat()
+        yield f"conflict {when} on '{view.title}': changed in the doc and on the page"
+        doc, page = storage_markdown(view.doc), storage_markdown(view.page)
+        if view.base is None:
+            sides = [("on the page now", page, "in the doc now", doc)]
+        else:
+            base = storage_markdown(view.base)
+            synced = f"as last synced (version {view.base_version})"
+            sides = [(synced, base, "in the doc now", doc), (synced, base, "on the page now", page)]
+        for before_label, before, after_label, after in sides:
+            lines = difflib.unified_diff(
+                before.splitlines(),
+                after.splitlines(),
+                f"{when} {before_label}",
+                f"{when} {after_label}",
+                n=2,
+                lineterm="",
+            )
+            yield from (_colour(line) if colour else line for line in lines)
+
+
+def saved_text(page: PagePlan, saved: Page | None) -> str:
+    if saved is None:
+        return "nothing written"
+    if page.merge.changed:
+        return f"saved version {saved.version}"
+    return "sync state recorded; the page is unchanged"
+
+
+def run_summary(
+    command: str,
+    code: int,
+    plan: Plan | None,
+    written: Written,
+    requests: int,
+    seconds: float,
+) -> str:
+    """The one line every run ends with: how it ended, pages written, meetings by status,
+    HTTP requests and duration."""
+    ended = "done" if code == EXIT_OK else f"exit {code}"
+    pages = sum(1 for page, saved in written if saved is not None and page.merge.changed)
+    parts = [f"syncer {command}: {ended}", f"{pages} page{'s' * (pages != 1)} written"]
+    if plan is not None:
+        tally = [f"{plan.count(s)} {s}" for s in ORDER if plan.count(s)]
+        parts.append("meetings: " + (", ".join(tally) or "none"))
+    parts += [f"{requests} HTTP requests", f"{seconds:.1f} s"]
+    return "; ".join(parts)
+
+
+def markdown_report(
+    plan: Plan, views: Iterable[ConflictView], *, dry_run: bool, written: Written | None = None
+) -> str:
+    """The plan for a CI job summary or a PR comment: a table per page, then the diffs."""
+    heading = "notes-sync preview (dry run: nothing written)" if dry_run else "notes-sync run"
+    out = [f"## {heading}", "", f"Source: {_cell(plan.source)}", ""]
+    if not plan.pages:
+        out.append("No dated meetings found; nothing to write.")
+    saved = {page.title: text for page, text in _saved_texts(written)}
+    for page in plan.pages:
+        result = f" ({saved[page.title]})" if page.title in saved else ""
+        out += [f"### {_cell(page.title)}: {page.action}{result}", "", counts(page), ""]
+        out += ["| Meeting | Decision | Why |", "|---|---|---|"]
+        out += [
+            f"| {d.date.isoformat()} | {LABELS[d.status]} | {_cell(d.reason)} |"
+            for d in page.merge.decisions
+        ]
+        out.append("")
+    out += _fenced("Changes", list(diff_lines(plan)))
+    out += _fenced("Conflicts", list(conflict_lines(views)))
+    out += [f"> {note}" for note in plan.omitted]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _saved_texts(written: Written | None) -> list[tuple[PagePlan, str]]:
+    return [(page, saved_text(page, saved)) for page, saved in written or ()]
+
+
+def _fenced(title: str, lines: list[str]) -> list[str]:
+    if not lines:
+        return []
+    fence = "````" if any(line.startswith("```") for line in lines) else "```"
+    return [
+        f"<details><summary>{title}</summary>",
+        "",
+        f"{fence}diff",
+        *lines,
+        fence,
+        "",
+        "</details>",
+        "",
+    ]
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell or heading."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def diff_lines(plan: Plan, colour: bool = False) -> Iterable[str]:
+    """A unified diff, per page that would change, of the page read as Markdown."""
+    for page in plan.pages:
+        if page.action == "none":
+            continue
+        before = storage_markdown(page.current.body) if page.current else ""
+        after = storage_markdown(page.merge.body)
+        label = f"{page.title} (version {page.current.version})" if page.current else "/dev/null"
+        lines = difflib.unified_diff(
+            before.splitlines(),
+            after.splitlines(),
+            label,
+            f"{page.title} (after sync)",
+            n=2,
+            lineterm="",
+        )
+        yield from (_colour(line) if colour else line for line in lines)
+
+
+def plan_json(
+    plan: Plan, views: Iterable[ConflictView] = (), written: Written | None = None
+) -> str:
+    """The plan for scripts: pages, actions, per-meeting decisions and reasons, conflicts in
+    three versions (as Markdown), what was saved (absent in a dry run), notes."""
+    saved = {page.title: page_saved for page, page_saved in written or ()}
+    return json.dumps(
+        {
+            "source": plan.source,
+            "dry_run": written is None,
+            "pages": [
+                {
+                    "title": page.title,
+                    "action": page.action,
+                    "version": page.current.version if page.current else None,
+                    "message": page.version_message() if page.action != "none" else None,
+                    "saved_version": _saved_version(page, saved),
+                    "meetings": [
+                        {"date": d.date.isoformat(), "status": d.status, "reason": d.reason}
+                        for d in page.merge.decisions
+                    ],
+                }
+                for page in plan.pages
+            ],
+            "conflicts": [
+                {
+                    "title": view.title,
+                    "date": view.date.isoformat(),
+                    "synced_version": view.base_version,
+                    "synced": storage_markdown(view.base) if view.base is not None else None,
+                    "doc": storage_markdown(view.doc),
+                    "page": storage_markdown(view.page),
+                }
+                for view in views
+            ],
+            "omitted": list(plan.omitted),
+        },
+        indent=2,
+    )
+
+
+def _saved_version(page: PagePlan, saved: dict[str, Page | None]) -> int | None:
+    written = saved.get(page.title)
+    return written.version if written is not None and page.merge.changed else None
+
+
+def storage_markdown(body: str) -> str:
+    """Storage format as Markdown a person can read; lozenges show as ``[QUEST]``."""
+    soup = BeautifulSoup(body, "html.parser")
+    for macro in soup.find_all("ac:structured-macro"):
+        title = macro.find("ac:parameter", attrs={"ac:name": "title"})
+        name = macro.get("ac:name", "macro")
+        shown = title.get_text() if name == "status" and title else name
+        macro.replace_with(f"[{shown}]")
+    for time in soup.find_all("time"):
+        time.replace_with(time.get("datetime", ""))
+    return markdownify(str(soup), heading_style="ATX", bullets="*").strip()
+
+
+_COLOURS = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
+
+
+def _colour(line: str) -> str:
+    code = _COLOURS.get(line[:1])
+    return f"{code}{line}\033[0m" if code else line
