@@ -99,8 +99,8 @@ class Planner:
         upcoming: tuple[dt.date, ...] = (),
     ) -> PagePlan:
         current = self.store.find(title)
-        if current and revision and current.state.source_revision == revision and not self.force:
-            merged = _already_synced(current, meetings)
+        if current and not self.force and _already_synced(current, meetings, revision):
+            merged = _unchanged(current, meetings)
         else:
             merged = self._merge(current, meetings)
         later = tuple(Decision(d, UPCOMING, "after today; not published yet") for d in upcoming)
@@ -141,8 +141,18 @@ class Planner:
         return section_of(body, date, day_first=self.settings.parse.day_first) if body else None
 
 
-def _already_synced(page: Page, meetings: tuple[Meeting, ...]) -> MergeResult:
-    """The page already holds this revision of the doc: nothing to render or compare."""
+def _already_synced(page: Page, meetings: tuple[Meeting, ...], revision: str | None) -> bool:
+    """Whether the page holds this revision of the doc for every meeting due (one that just
+    stopped being upcoming is not there yet): then nothing needs rendering or comparing."""
+    recorded = page.state.meetings
+    return (
+        revision is not None
+        and page.state.source_revision == revision
+        and all(m.date.isoformat() in recorded for m in meetings)
+    )
+
+
+def _unchanged(page: Page, meetings: tuple[Meeting, ...]) -> MergeResult:
     dates = sorted({m.date for m in meetings}, reverse=True)
     reason = "already synced from this doc revision"
     decisions = tuple(Decision(d, UNCHANGED, reason) for d in dates)

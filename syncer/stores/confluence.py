@@ -55,7 +55,8 @@ class _ConfluencePages:
 
     def version_body(self, page: Page, version: int) -> str | None:
         try:
-            data = self.api.call("GET", *self._version_request(page, version))
+            path, params = self._version_request(page, version)
+            data = self.api.call("GET", path, params=params)
         except NotFound:  # old versions can be deleted by retention rules
             return None
         return str(data["body"]["storage"]["value"])

@@ -4,80 +4,8 @@ The real client libraries (google-api-python-client, google-auth, atlassian-pyth
 talk to the fakes; nothing leaves 127.0.0.1 and no test sleeps.
 """
 
-import copy
-import json
-from pathlib import Path
-
-import pytest
-
 from syncer import cli
-from tests.fakes.confluence import FakeConfluence
-from tests.fakes.google import FakeGoogle
-
-EXAMPLE = json.loads((Path(__file__).parents[2] / "examples" / "arch-hours-notes.json").read_text())
-DOC_ID = EXAMPLE["documentId"]
-TITLE = "Arch Hours: 2023"
-HOME = "1000"
-
-
-@pytest.fixture
-def slept(monkeypatch):
-    """Every wait a retry asks for, recorded instead of slept."""
-    waits: list[float] = []
-    monkeypatch.setattr("time.sleep", waits.append)
-    return waits
-
-
-@pytest.fixture
-def google():
-    with FakeGoogle() as fake:
-        fake.add_document(copy.deepcopy(EXAMPLE))
-        yield fake
-
-
-@pytest.fixture(params=["cloud", "datacenter"])
-def confluence(request, monkeypatch):
-    with FakeConfluence(deployment=request.param) as fake:
-        fake.add_space("ARCH", "2000", HOME)
-        if request.param == "cloud":
-            monkeypatch.setenv("CONFLUENCE_USERNAME", fake.username)
-            monkeypatch.setenv("CONFLUENCE_API_TOKEN", fake.api_token)
-        else:
-            monkeypatch.setenv("CONFLUENCE_TOKEN", fake.pat)
-        yield fake
-
-
-@pytest.fixture
-def config(tmp_path, google, confluence):
-    key = google.service_account_file(tmp_path)
-    path = tmp_path / "sync.toml"
-    path.write_text(
-        f'[source]\ndocument = "https://docs.google.com/document/d/{DOC_ID}/edit"\n'
-        f'credentials = "{key}"\napi_endpoint = "{google.url}"\n'
-        f'[target]\nurl = "{confluence.url}"\ndeployment = "{confluence.deployment}"\n'
-        'space = "ARCH"\ntitle = "Arch Hours: {year}"\n',
-        encoding="utf-8",
-    )
-    return path
-
-
-def sync(config: Path, capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(["sync", "--config", str(config), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def the_page(confluence) -> object:
-    (page,) = [p for p in confluence.pages.values() if p.title == TITLE]
-    return page
-
-
-def edit_doc(google, old: str, new: str) -> None:
-    google.edit(DOC_ID, json.loads(json.dumps(EXAMPLE).replace(old, new)))
-
-
-def writes(confluence) -> list[tuple[str, str]]:
-    return [(m, p) for m, p, _ in confluence.requests if m in ("PUT", "POST")]
+from tests.e2e.live import DOC_ID, HOME, TITLE, edit_doc, sync, the_page, writes
 
 
 def test_first_sync_creates_the_page_under_the_home_page_and_notifies(config, confluence, capsys):

@@ -388,7 +388,7 @@ class FakeConfluence(LocalServer):
 
     def _create(self, space_key: str, title: str, body: str, parent: Any, minor: bool) -> str:
         page = StoredPage(self._new_id(), space_key, title, str(parent) if parent else None, body)
-        page.history = [PageVersion(1, "", minor)]
+        page.history = [PageVersion(1, "", minor, body=body)]
         self.pages[page.id] = page
         if not minor:
             self.notifications.append((page.id, 1))
