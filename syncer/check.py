@@ -48,6 +48,6 @@ def _page_line(settings: Settings, store: PageStore, today: dt.date) -> str:
     for title in dict.fromkeys(titles):
         page = store.find(title)
         if page is not None:
-            state = "synced before" if page.state.sections else "not synced yet"
+            state = "synced before" if page.state.meetings else "not synced yet"
             return f"target: {prefix}page '{title}' at version {page.version} ({state})"
     return f"target: {prefix}no page '{titles[0]}' yet; the first sync creates it"

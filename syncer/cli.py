@@ -26,6 +26,7 @@ from syncer.report import (
     run_summary,
     saved_text,
     summary_lines,
+    waiting_report,
 )
 from syncer.settings import Settings, load_settings
 from syncer.stores.base import Page, PageStore
@@ -106,10 +107,10 @@ def _sync(
     if args.command == "sync" and settings.quiet_minutes and not args.now:
         busy = _still_typing(source, settings.quiet_minutes, now)
         if busy and not args.dry_run:
-            print(f"{busy}; publishing nothing now (--now publishes anyway)", file=out)
+            print(waiting_report(args.format, source.name, busy), file=out)
             return EXIT_OK
         if busy:
-            print(f"note: {busy}; a sync now would publish nothing", file=out)
+            print(f"syncer: note: {busy}; a sync now would publish nothing", file=sys.stderr)
     planner = Planner(settings, store, force=Force.of(args.force or ()))
     plan = planner.plan(source.read(), source.name, _window(args, settings, now))
     outcome.plan = plan

@@ -68,6 +68,14 @@ def saved_text(page: PagePlan, saved: Page | None) -> str:
     return "sync state recorded; the page is unchanged"
 
 
+def waiting_report(form: str, source: str, why: str) -> str:
+    """What a sync that waits for the doc to settle prints, in the chosen format."""
+    if form == "json":
+        return json.dumps({"source": source, "dry_run": False, "waiting": why, "pages": []})
+    line = f"{why}; publishing nothing now (--now publishes anyway)"
+    return f"## notes-sync run\n\n{line}\n" if form == "markdown" else line
+
+
 def run_summary(
     command: str,
     code: int,

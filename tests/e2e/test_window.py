@@ -2,6 +2,7 @@
 quiet minutes while people are still typing. Local files, an injected clock."""
 
 import datetime as dt
+import json
 import os
 import shutil
 from pathlib import Path
@@ -114,8 +115,10 @@ def test_a_doc_edited_moments_ago_is_left_to_settle_unless_now(workdir, capsys):
     code, out, _ = run(config, capsys, "sync", now=soon)
     assert code == 0 and "edited 3 min ago (quiet_minutes = 10); publishing nothing" in out
     assert headings(workdir) == []
-    code, out, _ = run(config, capsys, "sync", "--dry-run", now=soon)
-    assert "a sync now would publish nothing" in out and "2023-12-20  added" in out
+    code, out, err = run(config, capsys, "sync", "--dry-run", now=soon)
+    assert "a sync now would publish nothing" in err and "2023-12-20  added" in out
+    code, out, _ = run(config, capsys, "sync", "--json", now=soon)
+    assert json.loads(out)["waiting"].endswith("(quiet_minutes = 10)")
     run(config, capsys, "sync", "--now", now=soon)
     assert len(headings(workdir)) == 4
 
