@@ -30,8 +30,6 @@ T = TypeVar("T")
 
 REDACTED = "<redacted>"
 FORMATS = ("text", "json")
-# Modules that write their wire-level debug output with print(); we route it into logging.
-_PRINTING_MODULES = ("http.client", "httplib2")
 
 _FIELD_NAMES = (
     "access_token|id_token|refresh_token|subject_token|assertion|client_secret|private_key"
@@ -282,8 +280,9 @@ def setup_logging(verbosity: int, log_format: str | None, stream: TextIO | None 
     _set_level(setup, "syncer", ours)
     # google-auth stops "google" propagating unless someone configured it: we do, explicitly.
     _set_level(setup, "google", theirs)
-    if verbosity >= 2:
-        _print_into_logging(setup)
+    # Stray http.client debug prints always go to the log (hidden below -vv), never stdout.
+    for name in ("http.client", "httplib2") if verbosity >= 2 else ("http.client",):
+        _print_into_logging(setup, name, loud=verbosity >= 2)
     logging.getLogger().handlers.insert(0, handler)  # first, so later handlers see it redacted
     _state = setup
 
@@ -314,22 +313,26 @@ def _set_level(setup: _Setup, name: str, level: int) -> None:
         logger.propagate = True
 
 
-def _print_into_logging(setup: _Setup) -> None:
-    """http.client and httplib2 print their wire-level debug output to stdout; give each a
-    ``print`` of its own that logs instead, then turn that output on."""
-    for name in _PRINTING_MODULES:
-        module = importlib.import_module(name)
-        holder = module.HTTPConnection if name == "http.client" else module
-        setup.debuglevels[name] = holder.debuglevel
-        module.print = _logging_print(logging.getLogger(name))  # type: ignore[attr-defined]
+def _print_into_logging(setup: _Setup, name: str, *, loud: bool) -> None:
+    """http.client and httplib2 print their wire-level debug output to stdout: give the module
+    a ``print`` of its own that logs instead, and with ``loud`` turn that output on."""
+    module = importlib.import_module(name)
+    holder = _debug_holder(module)
+    setup.debuglevels[name] = holder.debuglevel
+    module.print = _logging_print(logging.getLogger(name))  # type: ignore[attr-defined]
+    if loud:
         holder.debuglevel = 1
 
 
 def _undo_print(name: str, level: int) -> None:
     module = sys.modules[name]
-    holder = module.HTTPConnection if module is http.client else module
-    holder.debuglevel = level
+    _debug_holder(module).debuglevel = level
     vars(module).pop("print", None)
+
+
+def _debug_holder(module: Any) -> Any:
+    """Where the module reads its debug level: http.client's connection class, or httplib2."""
+    return module.HTTPConnection if module is http.client else module
 
 
 def _logging_print(logger: logging.Logger) -> Any:

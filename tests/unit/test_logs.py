@@ -388,3 +388,11 @@ def test_a_log_line_during_a_progress_bar_is_written_whole():
         assert re.search(
             rf"\r +\r\d\d:\d\d:\d\d info  syncer: item {item}\n\r", terminal.getvalue()
         )
+
+
+def test_below_vv_stray_http_client_prints_go_nowhere_rather_than_to_stdout(capsys):
+    out = io.StringIO()
+    logs.setup_logging(1, "json", out)
+    assert http.client.HTTPConnection.debuglevel == 0
+    http.client.print("send:", "b'Authorization: Basic Ym90OnRva2Vu'")  # as if debug were on
+    assert out.getvalue() == "" and capsys.readouterr().out == ""
