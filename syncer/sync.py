@@ -81,7 +81,7 @@ class Planner:
         body = current.body if current else NEW_PAGE_PREAMBLE
         day_first = self.settings.parse.day_first
         level = section_heading_level(body, day_first=day_first)
-        rendered = {m.date: render_meeting(m, level) for m in meetings}
+        rendered = {m.date: render_meeting(m, level, self.settings.people) for m in meetings}
         state = current.state.sections if current else {}
         merged = merge_page(body, rendered, state, force=self.force, day_first=day_first)
         return PagePlan(title, current, merged, meetings, revision)
