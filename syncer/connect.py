@@ -69,7 +69,7 @@ def open_source(settings: Settings) -> Source:
 def open_store(settings: Settings, *, minor: bool = False) -> PageStore:
     """The archive: a folder for ``file:``, else Confluence Cloud (v2) or Data Center (v1)."""
     if settings.archive is not None:
-        return LocalPageStore(settings.archive)
+        return LocalPageStore(settings.archive, settings.labels)
     target = settings.confluence
     assert target is not None and settings.space is not None
     api = ConfluenceApi(target.url, target.credentials)
@@ -80,4 +80,5 @@ def open_store(settings: Settings, *, minor: bool = False) -> PageStore:
         page_id=target.page_id,
         parent_id=target.parent_id,
         minor=minor or not target.notify,
+        labels=settings.labels,
     )
