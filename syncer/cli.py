@@ -14,6 +14,7 @@ from typing import TextIO
 from syncer.check import run_checks
 from syncer.connect import Source, open_source, open_store
 from syncer.errors import EXIT_FAILED, EXIT_OK, SectionConflict, SyncerError
+from syncer.index import refresh_index
 from syncer.plan import Plan, diff_lines, plan_json, summary_lines
 from syncer.settings import Settings, load_settings
 from syncer.stores.base import PageStore
@@ -60,10 +61,14 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             print("dry run: nothing written", file=out)
         return EXIT_OK
     results = apply_plan(plan, planner)
+    touched = [page.title for page, written in results if written and page.merge.changed]
+    index = refresh_index(open_store(settings, minor=True), settings, touched) if touched else None
     if not args.json:
         for page, written in results:
             saved = f"saved version {written.version}" if written else "nothing written"
             print(f"{page.title}: {saved}", file=out)
+        if index:
+            print(f"{index.title}: saved version {index.version}", file=out)
         _print_lines(_minor_edit_note(settings, args), out)
     _raise_for_conflicts(Plan(plan.source, tuple(page for page, _ in results)))
     return EXIT_OK
