@@ -113,7 +113,7 @@ def _refresh(
     body = index_body(pages.items(), settings.parse, settings.people)
     if current is not None and canonical(current.body) == canonical(body):
         return None
-    message = f"notes sync: topic index of {', '.join(sorted(pages))}"
+    message = f"notes sync: topic index of {len(pages)} page{'s' if len(pages) > 1 else ''}"
     if current is None:
         return store.create(title, body, SyncState(), message)
     return store.update(current, body, current.state, message)
