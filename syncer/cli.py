@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 from syncer.check import run_checks
-from syncer.connect import Source, http_requests, open_source, open_store
+from syncer.connect import Source, http_requests, open_source, open_store, store_requests
 from syncer.errors import EXIT_FAILED, EXIT_OK, SectionConflict, SyncerError
+from syncer.index import refresh_index
 from syncer.merge import CONFLICT, UNMANAGED, Force
 from syncer.plan import ConflictView, PagePlan, Plan
 from syncer.report import (
@@ -46,6 +47,7 @@ class Outcome:
     plan: Plan | None = None
     written: list[tuple[PagePlan, Page | None]] = field(default_factory=list)
     requests: int = 0
+    index_requests: int = 0
 
 
 def main(
@@ -91,7 +93,7 @@ def _run(args: argparse.Namespace, out: TextIO, clock: Clock, outcome: Outcome) 
             return _check(settings, source, store, out, clock)
         return _sync(args, settings, source, store, out, clock, outcome)
     finally:
-        outcome.requests = http_requests(source, store)
+        outcome.requests = http_requests(source, store) + outcome.index_requests
 
 
 def _sync(
@@ -121,6 +123,7 @@ def _sync(
     outcome.written = apply_plan(plan, planner)
     outcome.plan = plan = plan.with_pages(page for page, _ in outcome.written)
     _show(args.format, plan, views, outcome.written, out)
+    _refresh_index(settings, outcome, out if args.format == "text" else None)
     _print_lines(_minor_edit_note(settings, args), sys.stderr)
     _print_lines(_unmanaged_note(plan), sys.stderr)
     _raise_for_conflicts(plan)
@@ -150,6 +153,21 @@ def _still_typing(source: Source, quiet_minutes: int, now: dt.datetime) -> str |
         return None
     minutes = max(0, int(age.total_seconds() // 60))
     return f"{source.name} was edited {minutes} min ago (quiet_minutes = {quiet_minutes})"
+
+
+def _refresh_index(settings: Settings, outcome: Outcome, out: TextIO | None) -> None:
+    """Rebuild the topic index when this run changed a year page (a minor edit: the year
+    pages already notified their watchers)."""
+    touched = [page.title for page, saved in outcome.written if saved and page.merge.changed]
+    if not settings.index_title or not touched:
+        return
+    store = open_store(settings, minor=True)
+    try:
+        index = refresh_index(store, settings, touched)
+    finally:
+        outcome.index_requests = store_requests(store)
+    if index and out:
+        print(f"{index.title}: saved version {index.version}", file=out)
 
 
 def _show(

@@ -88,14 +88,19 @@ def open_source(settings: Settings) -> Source:
 
 def http_requests(source: Source, store: PageStore) -> int:
     """HTTP requests the run sent to Google and Confluence (0 for local files)."""
+    return getattr(source, "requests", 0) + store_requests(store)
+
+
+def store_requests(store: PageStore) -> int:
+    """HTTP requests a store sent to Confluence (0 for a folder)."""
     api = getattr(store, "api", None)
-    return getattr(source, "requests", 0) + (api.requests if api is not None else 0)
+    return api.requests if api is not None else 0
 
 
 def open_store(settings: Settings, *, minor: bool = False) -> PageStore:
     """The archive: a folder for ``file:``, else Confluence Cloud (v2) or Data Center (v1)."""
     if settings.archive is not None:
-        return LocalPageStore(settings.archive)
+        return LocalPageStore(settings.archive, settings.labels)
     target = settings.confluence
     assert target is not None and settings.space is not None
     api = ConfluenceApi(target.url, target.credentials)
@@ -106,4 +111,5 @@ def open_store(settings: Settings, *, minor: bool = False) -> PageStore:
         page_id=target.page_id,
         parent_id=target.parent_id,
         minor=minor or not target.notify,
+        labels=settings.labels,
     )

@@ -310,3 +310,9 @@ def _date_headings(parts: list[Segment], day_first: bool) -> Iterator[tuple[int,
             date = read_date(text_of(part.raw), day_first=day_first)
             if date is not None:
                 yield index, date
+
+
+def dated_sections(body: str, *, day_first: bool = False) -> list[tuple[dt.date, str]]:
+    """Each dated section of a page as (date, raw text), in page order: what the index reads."""
+    _, chunks = _split(body, day_first)
+    return [(chunk.date, chunk.raw) for chunk in chunks if chunk.date is not None]

@@ -190,3 +190,8 @@ def _lstrip(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         rest = inlines[1:]
         return ((Text(stripped, first.marks, first.link), *rest)) if stripped else _lstrip(rest)
     return inlines
+
+
+def read_topic(text: str, options: ParseOptions) -> Topic:
+    """A topic's intents, presenter and text from its text alone, as read back from a page."""
+    return _topic(Item((Text(text),)), options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from syncer.errors import ConfigError
 from syncer.parse import DEFAULT_ALIASES, INTENTS, ParseOptions
+from syncer.render import NOBODY, People, person_key
 from syncer.stores.confluence_api import Credentials
 
 SOURCE_SUFFIXES = (".json", ".html", ".htm", ".zip")
@@ -27,10 +29,15 @@ _KNOWN = {
         "api_endpoint",
         "quiet_minutes",
     },
-    "target": {"url", "space", "title", "page_id", "parent_id", "deployment", "notify"},
+    "target": {"url", "space", "title", "page_id", "parent_id", "deployment", "notify", "labels"},
     "meetings": {"date_order", "timezone", "include_upcoming", "since", "until"},
     "tags": set(INTENTS),
+    "index": {"title"},
+    "people": set(),  # any name or e-mail
 }
+_ANY_KEY = {"people"}
+# Characters Confluence does not allow in a label name.
+_LABEL_FORBIDDEN = set(":;,.?&[]()#^*@!'`<>\"/\\|")
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,9 @@ class Settings:
     parse: ParseOptions
     meetings: MeetingSettings = MeetingSettings()
     quiet_minutes: int = 0
+    index_title: str | None = None
+    labels: tuple[str, ...] = ()
+    people: People = NOBODY
 
     def page_title(self, year: int) -> str:
         return self.title.replace("{year}", str(year))
@@ -138,6 +148,9 @@ def load_settings(
         ),
         meetings=_meetings(meetings, problems),
         quiet_minutes=_quiet_minutes(source, problems),
+        index_title=_index_title(_table(raw, "index", problems), title, confluence, problems),
+        labels=_labels(target, problems),
+        people=_people(_table(raw, "people", problems), confluence, problems),
     )
     if problems:
         raise ConfigError([f"{path}: {problem}" for problem in problems])
@@ -160,7 +173,7 @@ def _unknown_keys(raw: dict[str, Any]) -> list[str]:
     for section, value in raw.items():
         if section not in _KNOWN:
             problems.append(f"unknown section [{section}] (known: {', '.join(_KNOWN)})")
-        elif isinstance(value, dict):
+        elif isinstance(value, dict) and section not in _ANY_KEY:
             problems.extend(
                 f"unknown key [{section}] {key} (known: {', '.join(sorted(_KNOWN[section]))})"
                 for key in value
@@ -335,3 +348,67 @@ def _aliases(tags: dict[str, Any], problems: list[str]) -> dict[str, str]:
                 problems.append(f"[tags] {intent}: {word!r} already means {taken}")
             aliases[word] = intent
     return aliases
+
+
+def _index_title(
+    index: dict[str, Any],
+    page_title: str,
+    confluence: ConfluenceSettings | None,
+    problems: list[str],
+) -> str | None:
+    """The topic index page must not be, or look like, one of the year pages."""
+    title = _string(index, "title", "[index] title", problems)
+    if title is None:
+        return None
+    title = title.strip()
+    year_page = re.escape(page_title).replace(re.escape("{year}"), r"\d+")
+    if not title or "{" in title or "}" in title:
+        problems.append('[index] title must be a page title, e.g. "Arch Hours: topic index"')
+    elif re.fullmatch(year_page, title):
+        problems.append(f"[index] title {title!r} would be one of the [target] title pages")
+    elif confluence is not None and confluence.page_id:
+        problems.append("[index] finds the year pages by title: drop [target] page_id")
+    return title
+
+
+def _labels(target: dict[str, Any], problems: list[str]) -> tuple[str, ...]:
+    labels = target.get("labels", [])
+    if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+        problems.append('[target] labels must be a list of label names, e.g. ["arch-hours"]')
+        return ()
+    for label in labels:
+        bad = sorted({c for c in label if c.isspace() or c in _LABEL_FORBIDDEN})
+        if not label or len(label) > 255 or bad:
+            shown = ", ".join(repr(c) for c in bad) or "its length"
+            problems.append(f"[target] labels: {label!r} is not a Confluence label ({shown})")
+        elif label != label.lower():
+            problems.append(
+                f"[target] labels: Confluence keeps labels lower case: write {label.lower()!r}"
+            )
+    return tuple(dict.fromkeys(labels))
+
+
+def _people(
+    people: dict[str, Any], confluence: ConfluenceSettings | None, problems: list[str]
+) -> People:
+    """Names and e-mails → Cloud account ids (Data Center: usernames), matched ignoring case."""
+    users: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for name, user in people.items():
+        key = person_key(name)
+        if not isinstance(user, str) or not user.strip() or any(c.isspace() for c in user):
+            kind = "a username" if _usernames(confluence) else "an account id"
+            problems.append(f"[people] {name!r} must be {kind} (a string without spaces)")
+        elif not key:
+            problems.append("[people] has an empty name")
+        elif key in users:
+            problems.append(f"[people] {name!r} is listed twice (names ignore case)")
+        else:
+            users[key] = user
+            if "@" not in name:
+                names.setdefault(user, " ".join(name.split()))
+    return People(users, _usernames(confluence), names)
+
+
+def _usernames(confluence: ConfluenceSettings | None) -> bool:
+    return confluence is not None and confluence.deployment == "datacenter"

@@ -114,7 +114,8 @@ class Planner:
         day_first = self.settings.parse.day_first
         level = section_heading_level(body, day_first=day_first)
         rendered = {
-            m.date: Rendered(render_meeting(m, level), meeting_fingerprint(m)) for m in meetings
+            m.date: Rendered(render_meeting(m, level, self.settings.people), meeting_fingerprint(m))
+            for m in meetings
         }
         state = current.state.meetings if current else {}
         version = current.version + 1 if current else 1

@@ -8,6 +8,7 @@ A 409 becomes ``VersionConflict``, which the sync answers by re-reading and re-m
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from syncer.errors import PageError
@@ -15,6 +16,7 @@ from syncer.stores.base import Page, SyncState
 from syncer.stores.confluence_api import ConfluenceApi, NotFound, Rejected
 
 PROPERTY = "notes-sync"
+LABELS_LIMIT = 200  # a page with more labels than this may get ours added twice: harmless
 _DATE_HEADING = re.compile(r"<h[1-6]>(\d{4}-\d{2}-\d{2})</h[1-6]>")
 _ROW = re.compile(r"\[row,col[^\]]*\]:\s*\[(\d+),")
 
@@ -30,16 +32,21 @@ class _ConfluencePages:
         page_id: str | None = None,
         parent_id: str | None = None,
         minor: bool = False,
+        labels: Sequence[str] = (),
     ) -> None:
         self.api, self.space, self.page_id = api, space, page_id
         self.parent_id, self.minor = parent_id, minor
+        self.labels = tuple(labels)
+        self._labels_seen: dict[str, set[str]] = {}  # page id → labels read with the page
 
     def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
         path, payload = self._create_request(title, body)
         created = self._write_body(
             title, body, lambda: self.api.call("POST", path, body=payload, safe_to_repeat=False)
         )
-        return self._with_state(Page(title, body, 1, str(created["id"])), state)
+        page = self._with_state(Page(title, body, 1, str(created["id"])), state)
+        self._add_labels(page.id, present=())
+        return page
 
     def update(self, page: Page, body: str, state: SyncState, message: str) -> Page:
         path, payload = self._update_request(page, body, message)
@@ -48,7 +55,32 @@ class _ConfluencePages:
         written = Page(
             page.title, body, version, page.id, page.state, page.state_ref, page.state_version
         )
-        return self._with_state(written, state)
+        written = self._with_state(written, state)
+        self._add_labels(page.id, self._labels_seen.get(page.id))
+        return written
+
+    def _add_labels(self, page_id: str, present: Collection[str] | None) -> None:
+        """Add the configured labels the page lacks, through v1 (Cloud's v2 API cannot write
+        labels); ``present`` None: not read with the page, so read them first."""
+        if not self.labels:
+            return
+        if present is None:
+            present = self._read_labels(page_id)
+        missing = [label for label in self.labels if label not in present]
+        if missing:
+            body = [{"prefix": "global", "name": label} for label in missing]
+            self.api.call("POST", f"rest/api/content/{page_id}/label", body=body)
+        self._labels_seen[page_id] = {*present, *missing}
+
+    def _seen(self, data: dict[str, Any], labels: Any) -> dict[str, Any]:
+        """Remember the labels a page was read with, so adding ours needs no extra read."""
+        names = _label_names(labels)
+        if names is not None:
+            self._labels_seen[str(data["id"])] = names
+        return data
+
+    def _read_labels(self, page_id: str) -> set[str]:
+        raise NotImplementedError
 
     def save_state(self, page: Page, state: SyncState) -> Page:
         return self._with_state(page, state)
@@ -93,14 +125,21 @@ class _ConfluencePages:
 class DataCenterPages(_ConfluencePages):
     """Confluence Data Center / Server, REST v1 (``/rest/api/content``)."""
 
-    _EXPAND = f"body.storage,version,metadata.properties.{PROPERTY}"
+    _EXPAND = f"body.storage,version,metadata.properties.{PROPERTY},metadata.labels"
 
     def find(self, title: str) -> Page | None:
         if self.page_id:
-            return _v1_page(self._get(f"rest/api/content/{self.page_id}"))
+            return self._read_page(self._get(f"rest/api/content/{self.page_id}"))
         params = {"spaceKey": self.space, "title": title, "type": "page", "expand": self._EXPAND}
         results = self.api.call("GET", "rest/api/content", params=params)["results"]
-        return _v1_page(results[0]) if results else None
+        return self._read_page(results[0]) if results else None
+
+    def _read_page(self, data: dict[str, Any]) -> Page:
+        return _v1_page(self._seen(data, (data.get("metadata") or {}).get("labels")))
+
+    def _read_labels(self, page_id: str) -> set[str]:
+        path = f"rest/api/content/{page_id}/label"
+        return _label_names(self.api.call("GET", path, params={"limit": LABELS_LIMIT})) or set()
 
     def _create_request(self, title: str, body: str) -> tuple[str, dict[str, Any]]:
         parent = self.parent_id or self._homepage()
@@ -158,12 +197,16 @@ class CloudPages(_ConfluencePages):
 
     def find(self, title: str) -> Page | None:
         if self.page_id:
-            params = {"body-format": "storage", "include-properties": "true"}
+            params = {
+                "body-format": "storage",
+                "include-properties": "true",
+                "include-labels": "true",
+            }
             try:
                 data = self.api.call("GET", f"api/v2/pages/{self.page_id}", params=params)
             except NotFound:
                 raise PageError(f"[target] page_id {self.page_id}: no such page") from None
-            return _v2_page(data, _embedded_property(data))
+            return _v2_page(self._seen(data, data.get("labels")), _embedded_property(data))
         params = {"space-id": self.space_info()["id"], "title": title, "body-format": "storage"}
         results = self.api.call("GET", "api/v2/pages", params=params)["results"]
         if not results:
@@ -205,6 +248,10 @@ class CloudPages(_ConfluencePages):
             self._space = found[0]
         return self._space
 
+    def _read_labels(self, page_id: str) -> set[str]:
+        path = f"api/v2/pages/{page_id}/labels"
+        return _label_names(self.api.call("GET", path, params={"limit": LABELS_LIMIT})) or set()
+
     def _property(self, page_id: str) -> dict[str, Any] | None:
         path = f"api/v2/pages/{page_id}/properties"
         results = self.api.call("GET", path, params={"key": PROPERTY})["results"]
@@ -240,6 +287,15 @@ def _page(data: dict[str, Any], body: str, prop: dict[str, Any] | None) -> Page:
     return Page(
         data["title"], body, data["version"]["number"], str(data["id"]), state, ref, version
     )
+
+
+def _label_names(labels: Any) -> set[str] | None:
+    """The names in a v1 or v2 list of labels, or None when the answer holds no such list."""
+    results = labels.get("results") if isinstance(labels, dict) else None
+    if not isinstance(results, list):
+        return None
+    names = (label.get("name") for label in results if isinstance(label, dict))
+    return {name for name in names if isinstance(name, str)}
 
 
 def _embedded_property(data: dict[str, Any]) -> dict[str, Any] | None:

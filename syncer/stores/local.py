@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from syncer.errors import PageError, VersionConflict
@@ -20,8 +21,9 @@ from syncer.stores.base import Page, SyncState
 class LocalPageStore:
     """Archive pages as files in a folder, with versions checked like Confluence checks them."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, labels: Sequence[str] = ()) -> None:
         self.folder = folder
+        self.labels = tuple(labels)
 
     def find(self, title: str) -> Page | None:
         body_path = self._path(title, ".xhtml")
@@ -64,6 +66,7 @@ class LocalPageStore:
 
     def _write(self, title: str, body: str, version: int, state: SyncState, message: str) -> Page:
         meta = {"title": title, "version": version, "message": message, "state": state.to_json()}
+        meta.update(self._labels(title))
         try:
             self._old(title, version).parent.mkdir(parents=True, exist_ok=True)
             _atomic_write(self._old(title, version), body)
@@ -72,6 +75,14 @@ class LocalPageStore:
         except OSError as error:
             raise PageError(f"cannot write page '{title}' in {self.folder}: {error}") from None
         return Page(title, body, version, str(self._path(title, ".xhtml")), state)
+
+    def _labels(self, title: str) -> dict[str, list[str]]:
+        """The ``labels`` kept in the metadata: those already there stay, ours are added (as on
+        Confluence)."""
+        kept = self._meta(title).get("labels")
+        kept = [label for label in kept if isinstance(label, str)] if isinstance(kept, list) else []
+        labels = list(dict.fromkeys([*kept, *self.labels]))
+        return {"labels": labels} if labels else {}
 
     def _meta(self, title: str) -> dict:
         path = self._path(title, ".meta.json")

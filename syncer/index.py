@@ -1,0 +1,231 @@
+"""The topic index: one page that lists every topic of every year page, newest first.
+
+It is built from the year pages as they are (hand-made history included), not from the doc,
+so it always lists what the archive holds. ``index_body`` is pure; ``refresh_index`` reads
+the year pages and writes the index page only when its content would change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+
+from syncer.errors import VersionConflict
+from syncer.merge import dated_sections
+from syncer.model import plain_text
+from syncer.parse import ParseOptions, read_topic
+from syncer.render import NOBODY, People, status_macro
+from syncer.settings import Settings
+from syncer.storage import canonical, parse_fragment
+from syncer.stores.base import Page, PageStore, SyncState
+from syncer.xml_text import escape
+
+TOPIC_LENGTH = 120
+YEARS_BACK = 50  # how many earlier year pages are looked for, at most
+WRITE_ATTEMPTS = 3
+INTRO = (
+    "<p>Every topic of the archive pages, newest first: select a column heading to sort by it."
+    " notes-sync rebuilds this page from the archive pages whenever one of them changes, so"
+    " edits made here do not last.</p>\n"
+)
+_AC = "urn:confluence:ac"
+_RI = "urn:confluence:ri"
+_SKIPPED = {"ul", "ol", "table", "structured-macro", "task-list", "image", "emoticon"}
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
+_LEADING_NOISE = re.compile(r"^(?:[\s:–—-]|\(\s*\)|\[\s*\])+")  # "(Dave): …", "() - …"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One topic as the index lists it. ``anchor`` is its section heading's text, which is
+    what a link to that heading names."""
+
+    date: dt.date
+    page: str
+    anchor: str
+    intents: tuple[str, ...]
+    presenter: str
+    topic: str
+
+
+def topics_of(title: str, body: str, options: ParseOptions, people: People = NOBODY) -> list[Row]:
+    """The top-level list items of each dated section of a page, in page order."""
+    rows = []
+    for date, raw in dated_sections(body, day_first=options.day_first):
+        section = parse_fragment(raw)
+        anchor = " ".join("".join(section[0].itertext()).split())
+        for block in section[1:]:
+            if _local(block) in ("ul", "ol"):
+                items = (item for item in block if _local(item) == "li")
+                rows.extend(_row(date, title, anchor, item, options, people) for item in items)
+    return rows
+
+
+def index_body(
+    pages: Iterable[tuple[str, str]], options: ParseOptions, people: People = NOBODY
+) -> str:
+    """The index page's storage body for (title, body) pages: one sortable table, newest
+    first (topics of one date in page order)."""
+    rows = [row for title, body in pages for row in topics_of(title, body, options, people)]
+    rows.sort(key=lambda row: row.date, reverse=True)
+    header = "<tr><th>Date</th><th>Intent</th><th>Presenter</th><th>Topic</th></tr>"
+    table = "".join(_table_row(row) for row in rows)
+    return f"{INTRO}<table><tbody>{header}{table}</tbody></table>\n"
+
+
+def linked_titles(body: str) -> list[str]:
+    """The pages an index body links to, in order: the year pages it listed last time."""
+    pages = parse_fragment(body).iter(f"{{{_RI}}}page")
+    return list(dict.fromkeys(page.get(f"{{{_RI}}}content-title") or "" for page in pages))
+
+
+def refresh_index(
+    store: PageStore, settings: Settings, touched_titles: Sequence[str]
+) -> Page | None:
+    """Rebuild the index after a run that changed year pages; the written page, or None when
+    there is no index, nothing changed, or no year page was found."""
+    if not settings.index_title or not touched_titles:
+        return None
+    retrying = Retrying(
+        stop=stop_after_attempt(WRITE_ATTEMPTS),
+        retry=retry_if_exception_type(VersionConflict),
+        reraise=True,
+    )
+    for attempt in retrying:
+        with attempt:
+            return _refresh(store, settings, settings.index_title, touched_titles)
+    raise AssertionError("unreachable: Retrying returns or raises")
+
+
+def _refresh(
+    store: PageStore, settings: Settings, title: str, touched: Sequence[str]
+) -> Page | None:
+    current = store.find(title)
+    listed = linked_titles(current.body) if current else []
+    pages = _year_pages(store, settings, [*touched, *listed])
+    if not pages:
+        return None
+    body = index_body(pages.items(), settings.parse, settings.people)
+    if current is not None and canonical(current.body) == canonical(body):
+        return None
+    message = f"notes sync: topic index of {len(pages)} page{'s' if len(pages) > 1 else ''}"
+    if current is None:
+        return store.create(title, body, SyncState(), message)
+    return store.update(current, body, current.state, message)
+
+
+def _year_pages(store: PageStore, settings: Settings, titles: list[str]) -> dict[str, str]:
+    """title → body of each page to list: the given ones that exist, then earlier years
+    until one is missing."""
+    found: dict[str, str] = {}
+    for title in dict.fromkeys(titles):
+        page = store.find(title) if title and title != settings.index_title else None
+        if page is not None:
+            found[title] = page.body
+    years = [year for title in found if (year := _year_of(settings.title, title)) is not None]
+    if not years:
+        return found
+    for year in range(min(years) - 1, min(years) - 1 - YEARS_BACK, -1):
+        title = settings.page_title(year)
+        page = store.find(title)
+        if page is None:
+            break
+        found[title] = page.body
+    return found
+
+
+def _year_of(template: str, title: str) -> int | None:
+    if "{year}" not in template:
+        return None
+    pattern = re.escape(template).replace(re.escape("{year}"), r"(\d{1,4})")
+    match = re.fullmatch(pattern, title)
+    return int(match.group(1)) if match else None
+
+
+def _row(
+    date: dt.date,
+    page: str,
+    anchor: str,
+    item: etree._Element,
+    options: ParseOptions,
+    people: People,
+) -> Row:
+    lozenges: list[str] = []
+    text = "".join(_text(item, lozenges, people)).strip()
+    first_line = text.split("\n", 1)[0]
+    topic = read_topic(first_line, options)
+    intents = [i for i in map(options.intent, lozenges) if i]
+    intents += topic.tags
+    words = plain_text(topic.inlines)
+    if topic.presenter:
+        bracket = rf"[(\[]\s*{re.escape(topic.presenter)}\s*[)\]]"
+        words = re.sub(bracket, "", words, count=1)
+    words = _LEADING_NOISE.sub("", " ".join(words.split()))
+    return Row(
+        date, page, anchor, tuple(dict.fromkeys(intents)), topic.presenter or "", _short(words)
+    )
+
+
+def _text(node: etree._Element, lozenges: list[str], people: People) -> Iterator[str]:
+    """The item's own text (its nested lists are its notes, not its topic): intent lozenges
+    are collected, a mention reads as the person's configured name, a line break ends a
+    line."""
+    yield node.text or ""
+    for child in node:
+        name = _local(child)
+        if name == "structured-macro" and child.get(f"{{{_AC}}}name") == "status":
+            lozenges.extend(_parameter(child, "title"))
+        elif name == "link" and (user := child.find(f"{{{_RI}}}user")) is not None:
+            yield _person(user, people)
+        elif name == "br":
+            yield "\n"
+        elif name == "time":
+            yield child.get("datetime") or ""
+        elif name not in _SKIPPED:
+            yield from _text(child, lozenges, people)
+            if name in _BLOCKS:
+                yield "\n"
+        yield child.tail or ""
+
+
+def _parameter(macro: etree._Element, name: str) -> list[str]:
+    return [
+        "".join(p.itertext())
+        for p in macro.findall(f"{{{_AC}}}parameter")
+        if p.get(f"{{{_AC}}}name") == name
+    ]
+
+
+def _person(user: etree._Element, people: People) -> str:
+    """A mentioned user's name from ``[people]``; the page shows the name, which the index
+    cannot look up."""
+    ids = (user.get(f"{{{_RI}}}{key}") for key in ("account-id", "username", "userkey"))
+    return next((people.names[i] for i in ids if i in people.names), "")
+
+
+def _short(text: str) -> str:
+    if len(text) <= TOPIC_LENGTH:
+        return text
+    cut = text[: TOPIC_LENGTH - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:–—-") + "…"
+
+
+def _table_row(row: Row) -> str:
+    date = row.date.isoformat()
+    link = (
+        f'<ac:link ac:anchor="{escape(row.anchor)}">'
+        f'<ri:page ri:content-title="{escape(row.page)}"/>'
+        f"<ac:plain-text-link-body><![CDATA[{date}]]></ac:plain-text-link-body></ac:link>"
+    )
+    intents = "".join(status_macro(intent) for intent in row.intents)
+    cells = (link, intents, escape(row.presenter), escape(row.topic))
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def _local(node: etree._Element) -> str:
+    return etree.QName(node).localname if isinstance(node.tag, str) else ""
