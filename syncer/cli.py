@@ -47,7 +47,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     source = open_source(settings)
     store = open_store(settings, minor=getattr(args, "minor", False))
     if args.command == "check":
-        return _check(settings, source, store, out)
+        return _check(args.config, settings, source, store, out)
     planner = Planner(settings, store, force=args.force)
     plan = planner.plan(source.read(), source.name, Window(args.since, args.until))
     if args.json:
@@ -69,11 +69,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _check(settings: Settings, source: Source, store: PageStore, out: TextIO) -> int:
-    results = list(run_checks(settings, source, store, dt.date.today()))
-    for passed, line in results:
-        print(f"{'ok  ' if passed else 'FAIL'} {line}", file=out)
-    return EXIT_OK if all(passed for passed, _ in results) else EXIT_FAILED
+def _check(config: Path, settings: Settings, source: Source, store: PageStore, out: TextIO) -> int:
+    failed = False
+    for result in run_checks(config, settings, source, store):
+        print(result.line(), file=out, flush=True)
+        failed = failed or result.failed
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _minor_edit_note(settings: Settings, args: argparse.Namespace) -> list[str]:
