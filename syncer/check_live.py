@@ -55,7 +55,11 @@ def google_checks(
                 "check the key still exists and is enabled (or, for workload identity"
                 " federation, that the CI token is fresh) and that this machine can reach Google",
             ),
-            Step("Google Doc", doctor.read, "check [source] document (an ID or the doc's URL)"),
+            Step(
+                "Google Doc",
+                doctor.read,
+                "check [source] document (an ID or the doc's URL) and [source] tab",
+            ),
             Step("meetings", doctor.meetings),
         ]
     )
