@@ -22,7 +22,7 @@ from syncer.errors import PageError, SyncerError
 from syncer.model import Meeting
 from syncer.parse import parse_document
 from syncer.settings import Settings
-from syncer.stores.base import PageStore
+from syncer.stores.base import Page, PageStore, SyncState
 
 OK, FAIL, SKIP, UNKNOWN = "ok", "FAIL", "skip", "??"
 MAX_SKEW = dt.timedelta(minutes=5)
@@ -233,8 +233,12 @@ def _page_text(store: PageStore, title: str, missing: Callable[[str], str]) -> s
     page = store.find(title)
     if page is None:
         return f"not there yet; {missing(title)}"
-    state = "synced before" if page.state.sections else "not synced yet"
-    return f"exists at version {page.version} ({state})"
+    return f"exists at version {page.version} ({synced(page)})"
+
+
+def synced(page: Page) -> str:
+    """Whether notes-sync has written this page before (it then keeps state with it)."""
+    return "not synced yet" if page.state == SyncState() else "synced before"
 
 
 # --- clocks --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from syncer.check import (
     chain,
     clock_result,
     meetings_text,
+    synced,
 )
 from syncer.connect import GoogleSource
 from syncer.errors import AuthError, PageError
@@ -171,8 +172,7 @@ class _ConfluenceDoctor:
     def page(self, title: str) -> str:
         page = self.pages[title] = self.store.find(title)
         if page is not None:
-            state = "synced before" if page.state.sections else "not synced yet"
-            return f"exists (id {page.id}, version {page.version}, {state})"
+            return f"exists (id {page.id}, version {page.version}, {synced(page)})"
         parent = self.store.new_page_parent()
         where = f"under {parent[1]!r} (id {parent[0]})" if parent else f"at the top of {self.key}"
         return f"not there yet; the first sync creates it {where}"

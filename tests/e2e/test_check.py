@@ -221,3 +221,10 @@ def test_a_writable_archive_folder_passes_and_stays_uncreated(tmp_path, google, 
     assert code == 0, output
     assert "does not exist yet; the first sync creates it" in lines["archive folder"]
     assert not (tmp_path / "archive").exists()
+
+
+def test_after_a_sync_the_page_reads_as_synced_before(config, confluence, capsys):
+    assert cli.main(["sync", "--config", str(config)]) == 0
+    capsys.readouterr()
+    code, lines, _ = check(config, capsys)
+    assert code == 0 and lines[f"page '{TITLE}'"].endswith(", version 1, synced before)")
