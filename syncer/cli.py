@@ -90,7 +90,7 @@ def _run(args: argparse.Namespace, out: TextIO, clock: Clock, outcome: Outcome) 
     store = open_store(settings, minor=getattr(args, "minor", False))
     try:
         if args.command == "check":
-            return _check(settings, source, store, out, clock)
+            return _check(args.config, settings, source, store, out, clock)
         return _sync(args, settings, source, store, out, clock, outcome)
     finally:
         outcome.requests = http_requests(source, store) + outcome.index_requests
@@ -195,11 +195,14 @@ def _show(
         print(f"{page.title}: {saved_text(page, saved)}", file=out)
 
 
-def _check(settings: Settings, source: Source, store: PageStore, out: TextIO, clock: Clock) -> int:
-    results = list(run_checks(settings, source, store, clock().date()))
-    for passed, line in results:
-        print(f"{'ok  ' if passed else 'FAIL'} {line}", file=out)
-    return EXIT_OK if all(passed for passed, _ in results) else EXIT_FAILED
+def _check(
+    config: Path, settings: Settings, source: Source, store: PageStore, out: TextIO, clock: Clock
+) -> int:
+    failed = False
+    for result in run_checks(config, settings, source, store, clock):
+        print(result.line(), file=out, flush=True)
+        failed = failed or result.failed
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _minor_edit_note(settings: Settings, args: argparse.Namespace) -> list[str]:

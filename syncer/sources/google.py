@@ -161,6 +161,36 @@ def _delegated(credentials: Any, subject: str) -> Any:
     return credentials.with_subject(subject)
 
 
+def credentials_origin(credentials_file: Path | None) -> str:
+    """Where ``load_credentials`` takes them from, in its own order (for ``syncer check``)."""
+    if credentials_file is not None:
+        return f"[source] credentials ({credentials_file})"
+    env_file = os.environ.get(ENV_CREDENTIALS)
+    if env_file:
+        return f"{ENV_CREDENTIALS} ({env_file})"
+    return "Application Default Credentials"
+
+
+def credentials_kind(credentials: google.auth.credentials.Credentials) -> str:
+    """Which kind of Google identity reads the doc, in the words the README uses."""
+    from google.auth import compute_engine, external_account, impersonated_credentials
+    from google.oauth2 import credentials as user
+
+    if isinstance(credentials, service_account.Credentials):
+        return f"service account {credentials.service_account_email}"
+    if isinstance(credentials, external_account.Credentials):
+        acting = credentials.service_account_email
+        via = f" impersonating {acting}" if acting else ""
+        return f"external account (workload identity federation){via}"
+    if isinstance(credentials, impersonated_credentials.Credentials):
+        return "an impersonated service account"
+    if isinstance(credentials, user.Credentials):
+        return "user account (gcloud auth application-default login)"
+    if isinstance(credentials, compute_engine.Credentials):
+        return "the attached service account (metadata server)"
+    return type(credentials).__name__
+
+
 def _first(error: Exception) -> str:
     """An exception's own message only: google-auth may attach the response data as a second
     argument, and ``str()`` of the whole exception would print that tuple."""
@@ -203,18 +233,27 @@ class GoogleDocSource:
     def name(self) -> str:
         return f"Google Doc {self.document}"
 
+    @property
+    def last_date(self) -> str | None:
+        """The ``Date`` header of Google's last answer (sign-in included), for clock checks."""
+        return self._http.last_date
+
     def fetch(self) -> tuple[Document, str | None]:
         """The doc as if every open suggestion were rejected, all tabs, and its revision ID
         (absent for readers who cannot edit the doc)."""
+        response = self.get_document()
+        revision = response.get("revisionId")
+        document = read_docs_json(json.dumps(response).encode(), name=self.name)
+        return document, revision if isinstance(revision, str) else None
+
+    def get_document(self) -> dict[str, Any]:
+        """The ``documents.get`` answer as Google sent it (title and revision included)."""
         request = self._docs.documents().get(
             documentId=self.document,
             suggestionsViewMode="PREVIEW_WITHOUT_SUGGESTIONS",
             includeTabsContent=True,
         )
-        response = self._call(request, f"the Google Docs API at {self.docs_endpoint}")
-        revision = response.get("revisionId")
-        document = read_docs_json(json.dumps(response).encode(), name=self.name)
-        return document, revision if isinstance(revision, str) else None
+        return self._call(request, f"the Google Docs API at {self.docs_endpoint}")
 
     def version(self) -> str | None:
         """Drive's version counter: it changes with every change to the doc."""
@@ -245,7 +284,7 @@ class GoogleDocSource:
             return None
 
     def _call(self, request: HttpRequest, where: str) -> dict[str, Any]:
-        self._sign_in()
+        self.sign_in()
         try:
             return request.execute(num_retries=RETRIES)
         except HttpError as error:
@@ -255,7 +294,7 @@ class GoogleDocSource:
         except (google.auth.exceptions.TransportError, *_NETWORK_ERRORS) as error:
             raise SourceError(f"cannot reach {where}: {_describe(error)}") from None
 
-    def _sign_in(self) -> None:
+    def sign_in(self) -> None:
         """Get the token before the call, so that a failure names the sign-in, not the API."""
         if self.credentials.valid:
             return
@@ -293,13 +332,17 @@ class GoogleDocSource:
 
 
 class _CountingHttp(httplib2.Http):
-    """``httplib2.Http`` that counts what it sends, for the run's summary."""
+    """``httplib2.Http`` that counts what it sends, for the run's summary, and remembers the
+    ``Date`` of the last answer, for the clock check."""
 
     sent = 0
+    last_date: str | None = None
 
     def request(self, *args: Any, **kwargs: Any) -> Any:
         self.sent += 1
-        return super().request(*args, **kwargs)
+        response, content = super().request(*args, **kwargs)
+        self.last_date = response.get("date") or self.last_date
+        return response, content
 
 
 def _build(

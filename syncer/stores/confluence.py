@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from syncer.errors import PageError
+from syncer.errors import AuthError, PageError
 from syncer.stores.base import Page, SyncState
 from syncer.stores.confluence_api import ConfluenceApi, NotFound, Rejected
 
@@ -121,6 +121,44 @@ class _ConfluencePages:
     def _save_state(self, page: Page, state: SyncState) -> tuple[str, int]:
         raise NotImplementedError
 
+    # --- read-only probes for ``syncer check`` ---------------------------------------------
+
+    def current_user(self) -> str:
+        """Whom the credentials log in as: v1 ``user/current`` exists on Cloud and Data Center."""
+        user = self.api.call("GET", "rest/api/user/current") or {}
+        if user.get("type") == "anonymous":
+            raise AuthError(
+                f"Confluence at {self.api.url} took the request as anonymous:"
+                f" check {self.api.credentials.variables}"
+            )
+        name = user.get("displayName") or user.get("publicName") or user.get("username")
+        return str(name or "an account without a name")
+
+    def new_page_parent(self) -> tuple[str, str] | None:
+        """(id, title) of the page new year pages go under; None: the space's top level."""
+        parent = self._new_parent_id()
+        if parent is None:
+            return None
+        try:
+            return parent, self._title_of(parent)
+        except NotFound:
+            origin = "[target] parent_id" if self.parent_id else "the space's home page"
+            raise PageError(f"{origin} {parent}: no such page") from None
+
+    def may_update(self, page: Page) -> bool | None:
+        """Whether the account may edit ``page``; None when Confluence does not say."""
+        raise NotImplementedError
+
+    def may_create(self) -> bool | None:
+        """Whether the account may add pages to the space; None when Confluence does not say."""
+        raise NotImplementedError
+
+    def _new_parent_id(self) -> str | None:
+        raise NotImplementedError
+
+    def _title_of(self, page_id: str) -> str:
+        raise NotImplementedError
+
 
 class DataCenterPages(_ConfluencePages):
     """Confluence Data Center / Server, REST v1 (``/rest/api/content``)."""
@@ -142,7 +180,7 @@ class DataCenterPages(_ConfluencePages):
         return _label_names(self.api.call("GET", path, params={"limit": LABELS_LIMIT})) or set()
 
     def _create_request(self, title: str, body: str) -> tuple[str, dict[str, Any]]:
-        parent = self.parent_id or self._homepage()
+        parent = self._new_parent_id()
         return "rest/api/content", {
             "type": "page",
             "title": title,
@@ -175,9 +213,30 @@ class DataCenterPages(_ConfluencePages):
         self.api.call("POST", path, body=value, safe_to_repeat=False)
         return PROPERTY, 1
 
-    def check_space(self) -> str:
-        space = self.api.call("GET", f"rest/api/space/{self.space}")
-        return f"space {self.space} ({space.get('name', 'no name')}) on Data Center"
+    def space_name(self) -> str:
+        try:
+            space = self.api.call("GET", f"rest/api/space/{self.space}")
+        except NotFound:
+            raise PageError(f"[target] space {self.space}: no such space, or no access") from None
+        return str(space.get("name") or self.space)
+
+    def may_update(self, page: Page) -> bool | None:
+        path = f"rest/api/content/{page.id}"
+        data = self.api.call("GET", path, params={"expand": "operations"})
+        return _permitted(data.get("operations"), "update", "page")
+
+    def may_create(self) -> bool | None:
+        """Asks for the space's ``operations``; whether Data Center expands them is not
+        documented, and an expansion it does not know is left out, which reads as None."""
+        path = f"rest/api/space/{self.space}"
+        data = self.api.call("GET", path, params={"expand": "operations"})
+        return _permitted(data.get("operations"), "create", "page")
+
+    def _new_parent_id(self) -> str | None:
+        return self.parent_id or self._homepage()
+
+    def _title_of(self, page_id: str) -> str:
+        return str(self.api.call("GET", f"rest/api/content/{page_id}")["title"])
 
     def _get(self, path: str) -> dict[str, Any]:
         try:
@@ -219,7 +278,7 @@ class CloudPages(_ConfluencePages):
             "spaceId": space["id"],
             "status": "current",
             "title": title,
-            "parentId": self.parent_id or space.get("homepageId"),
+            "parentId": self._new_parent_id(),
             "body": {"representation": "storage", "value": body},
         }
 
@@ -236,8 +295,23 @@ class CloudPages(_ConfluencePages):
             "version": {"number": page.version + 1, "message": message, "minorEdit": self.minor},
         }
 
-    def check_space(self) -> str:
-        return f"space {self.space} ({self.space_info().get('name', 'no name')}) on Cloud"
+    def space_name(self) -> str:
+        return str(self.space_info().get("name") or self.space)
+
+    def may_update(self, page: Page) -> bool | None:
+        data = self.api.call("GET", f"api/v2/pages/{page.id}/operations")
+        return _permitted(data.get("operations"), "update", "page")
+
+    def may_create(self) -> bool | None:
+        data = self.api.call("GET", f"api/v2/spaces/{self.space_info()['id']}/operations")
+        return _permitted(data.get("operations"), "create", "page")
+
+    def _new_parent_id(self) -> str | None:
+        parent = self.parent_id or self.space_info().get("homepageId")
+        return str(parent) if parent else None
+
+    def _title_of(self, page_id: str) -> str:
+        return str(self.api.call("GET", f"api/v2/pages/{page_id}")["title"])
 
     def space_info(self) -> dict[str, Any]:
         """The space's id and home page; looked up once per run."""
@@ -296,6 +370,16 @@ def _label_names(labels: Any) -> set[str] | None:
         return None
     names = (label.get("name") for label in results if isinstance(label, dict))
     return {name for name in names if isinstance(name, str)}
+
+
+def _permitted(operations: Any, operation: str, target: str) -> bool | None:
+    """Whether a list of ``{"operation","targetType"}`` grants this one; None if no list."""
+    if not isinstance(operations, list):
+        return None
+    wanted = {"operation": operation, "targetType": target}
+    return any(
+        isinstance(o, dict) and all(o.get(k) == v for k, v in wanted.items()) for o in operations
+    )
 
 
 def _embedded_property(data: dict[str, Any]) -> dict[str, Any] | None:

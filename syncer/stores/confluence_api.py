@@ -80,6 +80,7 @@ class ConfluenceApi:
         session.headers["User-Agent"] = f"notes-sync/{__version__}"
         self.url = url.rstrip("/")
         self.credentials = credentials
+        self.last_date: str | None = None  # the Date header of the last answer (clock checks)
         self.sleep = sleep or time.sleep
         self.requests = 0  # sent, retries included: reported in the run's summary
         self.client = Confluence(
@@ -135,6 +136,7 @@ class ConfluenceApi:
             raise _Retryable(
                 PageError(f"cannot reach Confluence ({reason}): {where}"), None, False
             ) from None
+        self.last_date = response.headers.get("Date") or self.last_date
         if response.status_code < 300:
             return response.json() if response.content else None
         raise self._error(response, where)

@@ -206,7 +206,7 @@ def test_a_revision_already_synced_ends_the_run_without_rendering(workdir, capsy
 def test_check_reports_each_step_on_one_line_and_writes_nothing(workdir, capsys):
     code, out, _ = run(workdir, "check", capsys=capsys)
     assert code == 0
-    assert out.splitlines()[1].startswith("ok   source: ") and "4 meetings in 2 tabs" in out
+    assert out.splitlines()[2].startswith("ok   source: ") and "4 dated" in out
     assert not (workdir / "archive").exists()
     (workdir / "notes.json").write_text("not json")
     code, out, _ = run(workdir, "check", capsys=capsys)

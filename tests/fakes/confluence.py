@@ -9,8 +9,9 @@ most 5 MiB) and answers with Confluence's error envelopes: v1
 "detail"}]}``. No sleeps: failures to inject are queued with ``fail_next``.
 
 State is plain attributes (``spaces``, ``pages``, ``notifications``, ``requests``) that tests
-read and change; every request is served under one re-entrant lock, so hooks may call the
-fake's own methods.
+read and change; ``read_only = True`` makes the one user a reader (writes answer 403, and the
+permitted operations list only reads); ``clock_offset`` skews its ``Date`` headers. Every
+request is served under one re-entrant lock, so hooks may call the fake's own methods.
 """
 
 from __future__ import annotations
@@ -175,6 +176,8 @@ class FakeConfluence(LocalServer):
         self.spaces: dict[str, Space] = {}
         self.pages: dict[str, StoredPage] = {}
         self.forbidden_spaces: set[str] = set()
+        self.read_only = False
+        self.display_name = "Notes Bot"
         self.notifications: list[tuple[str, int]] = []
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.on_before_put: Callable[[StoredPage], None] | None = None
@@ -283,6 +286,8 @@ class FakeConfluence(LocalServer):
             if not self._authorized(headers.get("Authorization", "")):
                 message = "Client must be authenticated to access this resource."
                 return _error(api, 401, message)
+            if self.read_only and method != "GET":
+                return _error(api, 403, "User not permitted to create or edit content here")
             return self._dispatch(api, _Request(method, rest, query, raw))
 
     def _api_of(self, path: str) -> tuple[str | None, str]:
@@ -435,6 +440,7 @@ class FakeConfluence(LocalServer):
             ("GET", r"/content/(\d+)/label", self._v1_labels),
             ("POST", r"/content/(\d+)/label", self._v1_add_labels),
             ("GET", r"/space/([^/]+)", self._v1_space),
+            ("GET", r"/user/current", self._v1_current_user),
         ]
         return [(m, re.compile(p), h) for m, p, h in table]
 
@@ -593,11 +599,50 @@ class FakeConfluence(LocalServer):
             raise _Fail(404, f"No space with key : {key}")
         self._check_space(key)
         home = self.pages.get(space.homepage_id)
+        # Cloud's v1 documents ``expand=operations`` on a space; Data Center does not, and
+        # an expansion Confluence does not know is left out, so this fake leaves it out there.
+        operations = "operations" in _expand(request.query) and self.deployment == "cloud"
         return 200, {
+            **({"operations": self._operations("space")} if operations else {}),
             **self._v1_space_ref(space),
             "homepage": self._v1_content(home, set()) if home else {"id": space.homepage_id},
             "_links": {**self._v1_base(), "webui": f"/spaces/{key}"},
         }
+
+    def _v1_current_user(self, request: _Request) -> tuple[int, Json]:
+        """Cloud names the user by account id, Data Center by username and user key."""
+        picture = {"path": "/images/icons/profilepics/default.svg", "width": 48, "height": 48}
+        if self.deployment == "cloud":
+            user: Json = {
+                "type": "known",
+                "accountId": "557058:fake-bot",
+                "accountType": "atlassian",
+                "email": self.username,
+                "publicName": self.display_name,
+                "displayName": self.display_name,
+                "profilePicture": {**picture, "isDefault": True},
+                "isExternalCollaborator": False,
+            }
+        else:
+            user = {
+                "type": "known",
+                "username": "notes-bot",
+                "userKey": "ff8080817a4f8f3b017a4f9de3a50000",
+                "displayName": self.display_name,
+                "profilePicture": {**picture, "isDefault": True},
+            }
+        user["_links"] = {**self._v1_base(), "self": f"{self.url}/rest/api/user/current"}
+        return 200, user
+
+    def _operations(self, target: str) -> list[Json]:
+        """What the user may do to a page or in a space, as ``{"operation","targetType"}``."""
+        if target == "space":
+            reads = [("read", "space")]
+            writes = [("create", "page"), ("create", "blogpost"), ("create", "comment")]
+        else:
+            reads, writes = [("read", "page")], [("update", "page"), ("delete", "page")]
+        allowed = reads + ([] if self.read_only else writes)
+        return [{"operation": op, "targetType": kind} for op, kind in allowed]
 
     # v1 representations
 
@@ -642,6 +687,10 @@ class FakeConfluence(LocalServer):
             data["ancestors"] = [self._v1_ancestor(pid) for pid in self._ancestry(page)]
         else:
             expandable["ancestors"] = ""
+        if "operations" in expand:
+            data["operations"] = self._operations("page")
+        else:
+            expandable["operations"] = ""
         metadata = self._v1_metadata(page, expand)
         if metadata:
             data["metadata"] = metadata
@@ -738,6 +787,8 @@ class FakeConfluence(LocalServer):
         table = [
             ("GET", r"/spaces", self._v2_spaces),
             ("GET", r"/spaces/(\d+)", self._v2_space),
+            ("GET", r"/spaces/(\d+)/operations", self._v2_space_operations),
+            ("GET", r"/pages/(\d+)/operations", self._v2_page_operations),
             ("GET", r"/pages", self._v2_pages),
             ("POST", r"/pages", self._v2_create),
             ("GET", r"/pages/(\d+)", self._v2_get),
@@ -770,6 +821,14 @@ class FakeConfluence(LocalServer):
         data = self._v2_space_data(space)
         data["_links"].update(self._v2_base())
         return 200, data
+
+    def _v2_space_operations(self, request: _Request, space_id: str) -> tuple[int, Json]:
+        self._v2_space(request, space_id)  # the same 404 for a space you cannot see
+        return 200, {"operations": self._operations("space"), "_links": self._v2_base()}
+
+    def _v2_page_operations(self, request: _Request, page_id: str) -> tuple[int, Json]:
+        self._page(page_id)
+        return 200, {"operations": self._operations("page"), "_links": self._v2_base()}
 
     def _v2_pages(self, request: _Request) -> tuple[int, Json]:
         query = request.query

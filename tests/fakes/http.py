@@ -4,6 +4,7 @@ the fake's ``answer`` method, started and stopped as a context manager."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
@@ -22,9 +23,13 @@ class Answer:
 
 
 class LocalServer:
-    """Base of a fake service: ``with Fake() as fake:`` serves it on a free local port."""
+    """Base of a fake service: ``with Fake() as fake:`` serves it on a free local port.
+
+    ``clock_offset`` (seconds) moves the server's clock as its ``Date`` headers show it,
+    so tests see a skewed server without waiting."""
 
     _server: ThreadingHTTPServer | None = None
+    clock_offset: float = 0.0
 
     def answer(self, method: str, target: str, headers: Any, body: bytes) -> Answer:
         raise NotImplementedError
@@ -74,6 +79,10 @@ def _handler(fake: LocalServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(answer.body)
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            now = time.time() if timestamp is None else timestamp
+            return super().date_time_string(now + fake.clock_offset)
 
         def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
             pass
