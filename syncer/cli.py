@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,13 @@ from syncer.check import run_checks
 from syncer.connect import Source, http_requests, open_source, open_store, store_requests
 from syncer.errors import EXIT_FAILED, EXIT_OK, SectionConflict, SyncerError
 from syncer.index import refresh_index
+from syncer.logs import (
+    format_exception,
+    progress,
+    register_key_file_secrets,
+    register_secrets_from_environ,
+    setup_logging,
+)
 from syncer.merge import CONFLICT, UNMANAGED, Force
 from syncer.plan import ConflictView, PagePlan, Plan
 from syncer.report import (
@@ -26,6 +33,7 @@ from syncer.report import (
     plan_json,
     run_summary,
     saved_text,
+    summary_fields,
     summary_lines,
     waiting_report,
 )
@@ -34,6 +42,7 @@ from syncer.stores.base import Page, PageStore
 from syncer.sync import Planner, Window, apply_plan
 
 Clock = Callable[[], dt.datetime]
+log = logging.getLogger("syncer")
 
 
 def _utc_now() -> dt.datetime:
@@ -56,36 +65,41 @@ def main(
     """Run a command; returns 0 done, 1 failed, 2 bad usage or configuration, 3 conflict."""
     out = stdout or sys.stdout
     args = _parser().parse_args(argv)
+    setup_logging(-1 if args.quiet else args.verbose, args.log_format)
+    register_secrets_from_environ(os.environ)
     started = time.monotonic()
     outcome = Outcome()
     code = EXIT_FAILED
     try:
         code = _run(args, out, clock, outcome)
     except SyncerError as error:
-        print(f"syncer: error: {error}", file=sys.stderr)
-        if args.verbose:
-            traceback.print_exc()
+        log.error("%s", error)
         code = error.exit_code
+        _log_traceback(error, args)
     except KeyboardInterrupt:
-        print("syncer: interrupted; pages are written whole or not at all", file=sys.stderr)
+        log.error("interrupted; pages are written whole or not at all")
     except Exception as error:  # a bug: one line, the traceback only with -v
-        print(f"syncer: internal error: {error!r} (run with -v for details)", file=sys.stderr)
-        if args.verbose:
-            traceback.print_exc()
-    seconds = time.monotonic() - started
+        log.error("internal error: %r (run with -v for details)", error)
+        _log_traceback(error, args)
     if args.command != "check":
-        print(
-            run_summary(
-                args.command, code, outcome.plan, outcome.written, outcome.requests, seconds
-            ),
-            file=sys.stderr,
-        )
+        seconds = time.monotonic() - started
+        facts = (args.command, code, outcome.plan, outcome.written, outcome.requests, seconds)
+        log.info("%s", run_summary(*facts), extra=summary_fields(*facts))
     return code
+
+
+def _log_traceback(error: BaseException, args: argparse.Namespace) -> None:
+    if args.verbose:
+        log.debug("%s", format_exception(error))
 
 
 def _run(args: argparse.Namespace, out: TextIO, clock: Clock, outcome: Outcome) -> int:
     source_override = getattr(args, "source_file", None)
     settings = load_settings(args.config, source_override=source_override)
+    google = settings.google
+    key_file = (google and google.credentials) or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if key_file:
+        register_key_file_secrets(key_file)
     source = open_source(settings)
     store = open_store(settings, minor=getattr(args, "minor", False))
     try:
@@ -112,7 +126,7 @@ def _sync(
             print(waiting_report(args.format, source.name, busy), file=out)
             return EXIT_OK
         if busy:
-            print(f"syncer: note: {busy}; a sync now would publish nothing", file=sys.stderr)
+            log.info("%s; a sync now would publish nothing", busy)
     planner = Planner(settings, store, force=Force.of(args.force or ()))
     plan = planner.plan(source.read(), source.name, _window(args, settings, now))
     outcome.plan = plan
@@ -120,12 +134,16 @@ def _sync(
     if args.dry_run:
         _show(args.format, plan, views, None, out)
         return EXIT_OK
-    outcome.written = apply_plan(plan, planner)
+    outcome.written = apply_plan(
+        plan, planner, watch=_progress if args.command == "backfill" else None
+    )
     outcome.plan = plan = plan.with_pages(page for page, _ in outcome.written)
     _show(args.format, plan, views, outcome.written, out)
     _refresh_index(settings, outcome, out if args.format == "text" else None)
-    _print_lines(_minor_edit_note(settings, args), sys.stderr)
-    _print_lines(_unmanaged_note(plan), sys.stderr)
+    for note in _minor_edit_note(settings, args):
+        log.info("%s", note)
+    for note in _unmanaged_note(plan):
+        log.warning("%s", note)
     _raise_for_conflicts(plan)
     return EXIT_OK
 
@@ -153,6 +171,11 @@ def _still_typing(source: Source, quiet_minutes: int, now: dt.datetime) -> str |
         return None
     minutes = max(0, int(age.total_seconds() // 60))
     return f"{source.name} was edited {minutes} min ago (quiet_minutes = {quiet_minutes})"
+
+
+def _progress(pages: Sequence[PagePlan]) -> Iterable[PagePlan]:
+    """A long backfill shows its progress on a terminal (never in CI or a pipe)."""
+    return progress(pages, len(pages), "pages")
 
 
 def _refresh_index(settings: Settings, outcome: Outcome, out: TextIO | None) -> None:
@@ -210,7 +233,7 @@ def _minor_edit_note(settings: Settings, args: argparse.Namespace) -> list[str]:
     minor = target is not None and (args.minor or not target.notify)
     if minor and target.deployment == "cloud":
         return [
-            "note: Confluence Cloud's v2 pages API documents no minor-edit flag; the edit was"
+            "Confluence Cloud's v2 pages API documents no minor-edit flag; the edit was"
             " sent as minor, but watchers may still be notified"
         ]
     return []
@@ -223,7 +246,7 @@ def _unmanaged_note(plan: Plan) -> list[str]:
         return []
     where = ", ".join(f"{date} on '{title}'" for title, date in listed)
     return [
-        f"note: kept hand-made {where}: it differs from the doc; --force DATE replaces it"
+        f"kept hand-made {where}: it differs from the doc; --force DATE replaces it"
         " with the doc's version"
     ]
 

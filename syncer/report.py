@@ -87,13 +87,37 @@ def run_summary(
     """The one line every run ends with: how it ended, pages written, meetings by status,
     HTTP requests and duration."""
     ended = "done" if code == EXIT_OK else f"exit {code}"
-    pages = sum(1 for page, saved in written if saved is not None and page.merge.changed)
+    pages = _pages_written(written)
     parts = [f"syncer {command}: {ended}", f"{pages} page{'s' * (pages != 1)} written"]
     if plan is not None:
         tally = [f"{plan.count(s)} {s}" for s in ORDER if plan.count(s)]
         parts.append("meetings: " + (", ".join(tally) or "none"))
     parts += [f"{requests} HTTP requests", f"{seconds:.1f} s"]
     return "; ".join(parts)
+
+
+def summary_fields(
+    command: str,
+    code: int,
+    plan: Plan | None,
+    written: Written,
+    requests: int,
+    seconds: float,
+) -> dict[str, object]:
+    """The summary line's facts as fields of its JSON log entry, for log queries and alerts."""
+    meetings = {s: plan.count(s) for s in ORDER} if plan is not None else {}
+    return {
+        "command": command,
+        "exit_code": code,
+        "pages_written": _pages_written(written),
+        "meetings": meetings,
+        "http_requests": requests,
+        "seconds": round(seconds, 3),
+    }
+
+
+def _pages_written(written: Written) -> int:
+    return sum(1 for page, saved in written if saved is not None and page.merge.changed)
 
 
 def markdown_report(

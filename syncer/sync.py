@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
@@ -160,9 +161,16 @@ def _unchanged(page: Page, meetings: tuple[Meeting, ...]) -> MergeResult:
     return MergeResult(page.body, decisions, page.state.meetings)
 
 
-def apply_plan(plan: Plan, planner: Planner) -> list[tuple[PagePlan, Page | None]]:
-    """Write each page that changed, once; on a lost race re-read, re-merge and try again."""
-    return [_write(page, planner) for page in plan.pages]
+def apply_plan(
+    plan: Plan,
+    planner: Planner,
+    *,
+    watch: Callable[[Sequence[PagePlan]], Iterable[PagePlan]] | None = None,
+) -> list[tuple[PagePlan, Page | None]]:
+    """Write each page that changed, once; on a lost race re-read, re-merge and try again.
+    ``watch`` wraps the pages, e.g. to show progress."""
+    pages = watch(plan.pages) if watch else plan.pages
+    return [_write(page, planner) for page in pages]
 
 
 def _write(page: PagePlan, planner: Planner) -> tuple[PagePlan, Page | None]:

@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from syncer import logs
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("CI"):
@@ -14,3 +16,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logging():
+    """Each CLI run sets up logging for its process; a test's run must not leak into the next."""
+    yield
+    logs.reset_logging()

@@ -9,6 +9,7 @@ import pytest
 from syncer import cli
 from syncer.errors import VersionConflict
 from syncer.stores.local import LocalPageStore
+from tests.e2e.logged import messages
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "arch-hours-notes.json"
@@ -121,7 +122,7 @@ def test_a_file_that_is_not_what_its_name_says_fails_with_one_line(
     (workdir / name).write_bytes(data)
     code, _, err = run(workdir, "backfill", "--from", str(workdir / name), capsys=capsys)
     assert code == 1
-    error, summary = err.splitlines()
+    error, summary = messages(err)
     assert says in error and summary.startswith("syncer backfill: exit 1; 0 pages written")
     assert body(workdir) == before
 

@@ -6,6 +6,7 @@ talk to the fakes; nothing leaves 127.0.0.1 and no test sleeps.
 
 from syncer import cli
 from tests.e2e.live import DOC_ID, HOME, TITLE, edit_doc, sync, the_page, writes
+from tests.e2e.logged import messages
 
 
 def test_first_sync_creates_the_page_under_the_home_page_and_notifies(config, confluence, capsys):
@@ -109,8 +110,9 @@ def test_a_bad_confluence_token_is_one_line_naming_the_variable(config, confluen
         confluence.pat = "rotated"
         variable = "CONFLUENCE_TOKEN"
     code, _, err = sync(config, capsys)
-    assert code == 1 and variable in err and "401" in err
-    assert err.count("\n") == 2 and err.splitlines()[-1].startswith("syncer sync: exit 1")
+    error, summary = messages(err)
+    assert code == 1 and variable in error and "401" in error
+    assert summary.startswith("syncer sync: exit 1")
 
 
 def test_a_missing_page_id_is_a_clear_failure(config, confluence, capsys):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from syncer import cli
+from tests.e2e.logged import entries, messages
 
 ROOT = Path(__file__).parents[2]
 PAGE = "Arch Hours: 2023"
@@ -59,7 +60,7 @@ def test_json_output_is_the_whole_of_stdout_and_carries_each_decision_and_reason
         "status": "added",
         "reason": "new in the doc",
     }
-    assert SUMMARY.match(err.splitlines()[-1])
+    assert SUMMARY.match(messages(err)[-1])
 
 
 def test_json_shows_a_conflict_in_its_three_versions(config, capsys):
@@ -94,8 +95,8 @@ def test_a_conflict_ends_the_run_with_exit_3_after_the_rest_is_synced(config, ca
     code, out, err = run(capsys, "sync", "--config", str(config))
     assert code == 3
     assert "2023-12-20  conflict" in out
-    error, summary = err.splitlines()
-    assert error.startswith("syncer: error: conflict: kept 2023-12-20 on 'Arch Hours: 2023'")
+    error, summary = messages(err)
+    assert error.startswith("conflict: kept 2023-12-20 on 'Arch Hours: 2023'")
     assert summary.startswith("syncer sync: exit 3; 0 pages written; meetings: 1 conflict")
 
 
@@ -117,3 +118,41 @@ def test_logging_options_after_the_command_override_those_before_it(config):
         ["--log-format", "text", "sync", "--log-format", "json", "--config", str(config)]
     )
     assert args.log_format == "json" and args.verbose == 0 and args.quiet == 0
+
+
+def test_the_summary_entry_carries_its_facts_as_fields(config, capsys):
+    code, _, err = run(capsys, "sync", "--config", str(config))
+    summary = entries(err)[-1]
+    assert code == 0 and summary["level"] == "info" and summary["logger"] == "syncer"
+    assert summary["command"] == "sync" and summary["exit_code"] == 0
+    assert summary["pages_written"] == 1 and summary["meetings"]["added"] == 4
+    assert summary["http_requests"] == 0 and summary["seconds"] >= 0
+
+
+def test_text_logs_are_one_readable_line_each(config, capsys):
+    conflicted(config, capsys)
+    code, _, err = run(capsys, "sync", "--log-format", "text", "--config", str(config))
+    error, summary = err.splitlines()
+    assert code == 3
+    assert re.match(r"^\d\d:\d\d:\d\d error syncer: conflict: kept 2023-12-20 ", error)
+    assert re.match(r"^\d\d:\d\d:\d\d info  syncer: syncer sync: exit 3; ", summary)
+
+
+def test_quiet_keeps_the_error_and_drops_the_summary(config, capsys):
+    conflicted(config, capsys)
+    code, out, err = run(capsys, "sync", "-q", "--config", str(config))
+    (error,) = entries(err)
+    assert code == 3 and error["level"] == "error" and "2023-12-20  conflict" in out
+
+
+def test_a_traceback_only_with_verbose_and_then_redacted(config, capsys, monkeypatch):
+    token = "tok-" + "s3cr3t" * 4
+    monkeypatch.setenv("CONFLUENCE_API_TOKEN", token)  # a token pasted into the wrong place
+    config.write_text(config.read_text() + f'[meetings]\ntimezone = "{token}"\n')
+    code, _, err = run(capsys, "sync", "--config", str(config))
+    (error, _summary) = messages(err)
+    assert code == 2 and "timezone must be an IANA name" in error and "<redacted>" in error
+    assert "Traceback" not in err and "s3cr3t" not in err
+    code, _, err = run(capsys, "sync", "-v", "--config", str(config))
+    assert code == 2 and "s3cr3t" not in err
+    assert any(e["message"].startswith("Traceback") for e in entries(err))

@@ -148,7 +148,7 @@ def test_no_secret_reaches_any_output_at_the_highest_verbosity(
     confluence.api_token = confluence.pat = "rotated"  # ours no longer match: a 401
     logged_failure(lambda: store.find(TITLE))
     confluence.api_token, confluence.pat = real
-    assert cli.main(["sync", "--config", str(config)]) == 0  # a whole run, writes included
+    assert cli.main(["sync", "-vv", "--log-format", "json", "--config", str(config)]) == 0
 
     out, seen, entries = everything_written(capfd, caplog)
     for secret in secret_values(key_file, confluence, [credentials.token]):
