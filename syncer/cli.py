@@ -230,8 +230,9 @@ def _check(
 
 def _minor_edit_note(settings: Settings, args: argparse.Namespace) -> list[str]:
     target = settings.confluence
-    minor = target is not None and (args.minor or not target.notify)
-    if minor and target.deployment == "cloud":
+    if target is None or target.deployment != "cloud":
+        return []
+    if args.minor or not target.notify:
         return [
             "Confluence Cloud's v2 pages API documents no minor-edit flag; the edit was"
             " sent as minor, but watchers may still be notified"

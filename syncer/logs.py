@@ -221,7 +221,7 @@ class JsonFormatter(logging.Formatter):
 # --- setup -----------------------------------------------------------------------------------
 
 
-class _Handler(logging.StreamHandler):
+class _Handler(logging.StreamHandler[TextIO]):
     """Writes to the stream given, or to whatever ``sys.stderr`` is when a record comes (so a
     test's capture sees it); clears a progress bar out of the way while it writes."""
 
