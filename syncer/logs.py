@@ -284,6 +284,7 @@ def setup_logging(verbosity: int, log_format: str | None, stream: TextIO | None 
     for name in ("http.client", "httplib2") if verbosity >= 2 else ("http.client",):
         _print_into_logging(setup, name, loud=verbosity >= 2)
     logging.getLogger().handlers.insert(0, handler)  # first, so later handlers see it redacted
+    logging.captureWarnings(True)  # a library's warning may quote a URL or a header too
     _state = setup
 
 
@@ -298,6 +299,7 @@ def reset_logging(*, forget_secrets: bool = True) -> None:
             logger.propagate = propagate
         for name, level in _state.debuglevels.items():
             _undo_print(name, level)
+        logging.captureWarnings(False)
         _state = None
     if forget_secrets:
         with _lock:

@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import re
+import warnings
 
 import pytest
 
@@ -197,6 +198,15 @@ def test_without_a_stream_it_writes_to_the_stderr_of_the_moment(capsys):
     logging.getLogger("syncer").info("to stderr")
     out, err = capsys.readouterr()
     assert out == "" and json.loads(err)["message"] == "to stderr"
+
+
+def test_python_warnings_go_through_the_log_redacted(capsys):
+    logs.register_secret("tok-secret-value")
+    logs.setup_logging(0, "json")
+    warnings.warn("retrying https://x.example/?token=tok-secret-value", UserWarning, stacklevel=1)
+    (entry,) = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert entry["logger"] == "py.warnings" and "tok-secret-value" not in entry["message"]
+    assert REDACTED in entry["message"]
 
 
 def test_google_logs_propagate_even_after_google_auth_looked_at_its_logger():
