@@ -96,10 +96,7 @@ def _log_traceback(error: BaseException, args: argparse.Namespace) -> None:
 def _run(args: argparse.Namespace, out: TextIO, clock: Clock, outcome: Outcome) -> int:
     source_override = getattr(args, "source_file", None)
     settings = load_settings(args.config, source_override=source_override)
-    google = settings.google
-    key_file = (google and google.credentials) or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    if key_file:
-        register_key_file_secrets(key_file)
+    _register_secrets(settings)
     source = open_source(settings)
     store = open_store(settings, minor=getattr(args, "minor", False))
     try:
@@ -108,6 +105,23 @@ def _run(args: argparse.Namespace, out: TextIO, clock: Clock, outcome: Outcome) 
         return _sync(args, settings, source, store, out, clock, outcome)
     finally:
         outcome.requests = http_requests(source, store) + outcome.index_requests
+
+
+def _register_secrets(settings: Settings) -> None:
+    """Keep the credentials out of every log line, wherever they were read from."""
+    google, target = settings.google, settings.confluence
+    key_file = (google and google.credentials) or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if key_file:
+        register_key_file_secrets(key_file)
+    if target is not None:
+        credentials = target.credentials
+        register_secrets_from_environ(
+            {
+                "CONFLUENCE_USERNAME": credentials.username or "",
+                "CONFLUENCE_API_TOKEN": credentials.api_token or "",
+                "CONFLUENCE_TOKEN": credentials.pat or "",
+            }
+        )
 
 
 def _sync(

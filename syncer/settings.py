@@ -258,8 +258,8 @@ def _confluence_credentials(
 ) -> Credentials:
     """Cloud: an email and an API token (Basic); Data Center: a personal access token."""
     username = environ.get("CONFLUENCE_USERNAME") or None
-    api_token = environ.get("CONFLUENCE_API_TOKEN") or None
-    pat = environ.get("CONFLUENCE_TOKEN") or None
+    api_token = _secret(environ, "CONFLUENCE_API_TOKEN", problems)
+    pat = _secret(environ, "CONFLUENCE_TOKEN", problems)
     if deployment == "datacenter" and pat:
         return Credentials(pat=pat)
     if username and api_token:
@@ -275,6 +275,22 @@ def _confluence_credentials(
             " environment, or CONFLUENCE_USERNAME and CONFLUENCE_API_TOKEN"
         )
     return Credentials()
+
+
+def _secret(environ: Mapping[str, str], name: str, problems: list[str]) -> str | None:
+    """A token from the variable ``name``, or from the file that ``name_FILE`` points at (a
+    mounted Docker or Kubernetes secret), its trailing newline removed."""
+    value, path = environ.get(name) or None, environ.get(f"{name}_FILE") or None
+    if value and path:
+        problems.append(f"set {name} or {name}_FILE, not both")
+        return None
+    if path is None:
+        return value
+    try:
+        return Path(path).read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(f"cannot read {name}_FILE {path}: {getattr(error, 'strerror', error)}")
+        return None
 
 
 def _id(table: dict[str, Any], key: str, problems: list[str]) -> str | None:

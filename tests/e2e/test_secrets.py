@@ -178,3 +178,17 @@ def test_workload_identity_tokens_do_not_reach_any_output(google, tmp_path, loud
     assert subject_token not in seen and credentials.token not in seen
     sent = " ".join(e["message"] for e in entries if e["logger"] == "http.client")
     assert f"subject_token={REDACTED}" in sent
+
+
+def test_a_token_read_from_a_secret_file_stays_secret(config, confluence, monkeypatch, capfd):
+    name = "CONFLUENCE_API_TOKEN" if confluence.deployment == "cloud" else "CONFLUENCE_TOKEN"
+    token = os.environ[name]
+    secret_file = config.parent / "token"
+    secret_file.write_text(token + "\n", encoding="utf-8")
+    monkeypatch.delenv(name)
+    monkeypatch.setenv(f"{name}_FILE", str(secret_file))
+
+    assert cli.main(["sync", "-vv", "--log-format", "json", "--config", str(config)]) == 0
+    out, err = capfd.readouterr()
+    assert token not in out + err
+    assert f"Authorization: {'Basic' if name.endswith('API_TOKEN') else 'Bearer'} {REDACTED}" in err

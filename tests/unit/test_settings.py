@@ -93,6 +93,29 @@ def test_data_center_is_inferred_and_takes_a_personal_access_token(tmp_path):
     assert settings.confluence.credentials.pat == "pat"
 
 
+def test_a_token_can_come_from_a_mounted_secret_file(tmp_path):
+    (tmp_path / "token").write_text("pat-from-file\n", encoding="utf-8")
+    environ = {"CONFLUENCE_TOKEN_FILE": str(tmp_path / "token")}
+    settings = load_settings(write(tmp_path, live("https://wiki.example.org")), environ=environ)
+    assert settings.confluence.credentials.pat == "pat-from-file"
+
+
+@pytest.mark.parametrize(
+    ("environ", "says"),
+    [
+        ({"CONFLUENCE_TOKEN_FILE": "missing"}, "cannot read CONFLUENCE_TOKEN_FILE missing"),
+        (
+            {"CONFLUENCE_TOKEN": "pat", "CONFLUENCE_TOKEN_FILE": "token"},
+            "set CONFLUENCE_TOKEN or CONFLUENCE_TOKEN_FILE, not both",
+        ),
+    ],
+)
+def test_an_unreadable_or_doubled_secret_file_is_a_config_problem(tmp_path, environ, says):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, live("https://wiki.example.org")), environ=environ)
+    assert any(says in problem for problem in caught.value.problems)
+
+
 def test_missing_credentials_and_bad_target_keys_are_named_together(tmp_path):
     text = live(
         "https://x.atlassian.net/wiki", 'page_id = "12a"\ndeployment = "server"\nnotify = "no"'
