@@ -27,7 +27,7 @@ def google():
 @pytest.fixture(params=["cloud", "datacenter"])
 def confluence(request, monkeypatch):
     with FakeConfluence(deployment=request.param) as fake:
-        fake.add_space("ARCH", "2000", HOME)
+        fake.add_space("ARCH", "2000", HOME, name="Architecture")
         if request.param == "cloud":
             monkeypatch.setenv("CONFLUENCE_USERNAME", fake.username)
             monkeypatch.setenv("CONFLUENCE_API_TOKEN", fake.api_token)

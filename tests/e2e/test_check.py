@@ -3,39 +3,14 @@ Data Center): one line per check, a failing line says what to do, nothing is wri
 secret is ever printed."""
 
 import copy
-import json
 import re
 from pathlib import Path
 
 import pytest
 
 from syncer import cli
-from tests.fakes.confluence import FakeConfluence
+from tests.e2e.live import DOC_ID, EXAMPLE, HOME, TITLE
 from tests.fakes.google import FakeGoogle
-
-EXAMPLE = json.loads((Path(__file__).parents[2] / "examples" / "arch-hours-notes.json").read_text())
-DOC_ID = EXAMPLE["documentId"]
-TITLE = "Arch Hours: 2023"
-HOME = "1000"
-
-
-@pytest.fixture
-def google():
-    with FakeGoogle() as fake:
-        fake.add_document(copy.deepcopy(EXAMPLE))
-        yield fake
-
-
-@pytest.fixture(params=["cloud", "datacenter"])
-def confluence(request, monkeypatch):
-    with FakeConfluence(deployment=request.param) as fake:
-        fake.add_space("ARCH", "2000", HOME, name="Architecture")
-        if request.param == "cloud":
-            monkeypatch.setenv("CONFLUENCE_USERNAME", fake.username)
-            monkeypatch.setenv("CONFLUENCE_API_TOKEN", fake.api_token)
-        else:
-            monkeypatch.setenv("CONFLUENCE_TOKEN", fake.pat)
-        yield fake
 
 
 def write_config(tmp_path: Path, google: FakeGoogle, target: str) -> Path:

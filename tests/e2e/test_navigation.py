@@ -9,7 +9,6 @@ import pytest
 
 from syncer import cli
 from syncer.storage import parse_fragment
-from tests.fakes.confluence import FakeConfluence
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "arch-hours-notes.json"
@@ -123,18 +122,6 @@ def test_a_dry_run_builds_no_index(local, capsys):
 
 
 # --- Confluence ------------------------------------------------------------------------
-
-
-@pytest.fixture(params=["cloud", "datacenter"])
-def confluence(request, monkeypatch):
-    with FakeConfluence(deployment=request.param) as fake:
-        fake.add_space("ARCH", "2000", HOME)
-        if request.param == "cloud":
-            monkeypatch.setenv("CONFLUENCE_USERNAME", fake.username)
-            monkeypatch.setenv("CONFLUENCE_API_TOKEN", fake.api_token)
-        else:
-            monkeypatch.setenv("CONFLUENCE_TOKEN", fake.pat)
-        yield fake
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ redacted) shows the filter did the work, not silence. Nothing leaves 127.0.0.1; 
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import logging
 import os
@@ -29,12 +28,9 @@ from syncer.logs import REDACTED
 from syncer.settings import load_settings
 from syncer.sources.google import RETRIES, GoogleDocSource, load_credentials
 from syncer.stores.confluence_api import ATTEMPTS
+from tests.e2e.live import DOC_ID, TITLE
 from tests.fakes.confluence import FakeConfluence
-from tests.fakes.google import FakeGoogle
 
-EXAMPLE = json.loads((Path(__file__).parents[2] / "examples" / "arch-hours-notes.json").read_text())
-DOC_ID = EXAMPLE["documentId"]
-TITLE = "Arch Hours: 2023"
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.")
 log = logging.getLogger("syncer.e2e")
 
@@ -42,13 +38,6 @@ log = logging.getLogger("syncer.e2e")
 @pytest.fixture(autouse=True)
 def no_waits(monkeypatch):
     monkeypatch.setattr("time.sleep", lambda seconds: None)
-
-
-@pytest.fixture
-def google():
-    with FakeGoogle() as fake:
-        fake.add_document(copy.deepcopy(EXAMPLE))
-        yield fake
 
 
 @pytest.fixture(params=["cloud", "datacenter"])
