@@ -40,19 +40,16 @@ def no_waits(monkeypatch):
     monkeypatch.setattr("time.sleep", lambda seconds: None)
 
 
-@pytest.fixture(params=["cloud", "datacenter"])
-def confluence(request, monkeypatch):
+@pytest.fixture
+def confluence(confluence, monkeypatch):
     """Credentials as unguessable as real ones, so that finding one in the output means a leak."""
-    with FakeConfluence(deployment=request.param) as fake:
-        fake.add_space("ARCH", "2000", "1000")
-        fake.api_token = "cfl-" + secrets.token_urlsafe(18)
-        fake.pat = "pat-" + secrets.token_urlsafe(18)
-        if request.param == "cloud":
-            monkeypatch.setenv("CONFLUENCE_USERNAME", fake.username)
-            monkeypatch.setenv("CONFLUENCE_API_TOKEN", fake.api_token)
-        else:
-            monkeypatch.setenv("CONFLUENCE_TOKEN", fake.pat)
-        yield fake
+    confluence.api_token = "cfl-" + secrets.token_urlsafe(18)
+    confluence.pat = "pat-" + secrets.token_urlsafe(18)
+    if confluence.deployment == "cloud":
+        monkeypatch.setenv("CONFLUENCE_API_TOKEN", confluence.api_token)
+    else:
+        monkeypatch.setenv("CONFLUENCE_TOKEN", confluence.pat)
+    return confluence
 
 
 @pytest.fixture
