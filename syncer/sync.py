@@ -25,7 +25,7 @@ from syncer.merge import (
 from syncer.model import Document, Meeting
 from syncer.parse import ParseOptions, parse_document
 from syncer.plan import ConflictView, PagePlan, Plan
-from syncer.render import render_meeting
+from syncer.render import NOBODY, People, render_meeting
 from syncer.settings import Settings
 from syncer.stores.base import Page, PageStore, SyncState
 
@@ -62,11 +62,14 @@ class Window:
         return not self.include_upcoming and self.today is not None and date > self.today
 
 
-def revision_tag(revision: str | None, options: ParseOptions) -> str | None:
-    """The doc revision together with how we read it: a changed alias re-renders the page."""
+def revision_tag(
+    revision: str | None, options: ParseOptions, people: People = NOBODY
+) -> str | None:
+    """The doc revision together with how we read and render it: a changed alias or a person
+    added to ``[people]`` re-renders the page even though the doc did not change."""
     if not revision:
         return None
-    reading = hashlib.sha256(f"{RENDERING}|{options!r}".encode()).hexdigest()[:12]
+    reading = hashlib.sha256(f"{RENDERING}|{options!r}|{people!r}".encode()).hexdigest()[:12]
     return f"{revision}|{reading}"
 
 
@@ -84,7 +87,7 @@ class Planner:
         for meeting in meetings:
             pages.setdefault(self.settings.page_title(meeting.date.year), []).append(meeting)
         ordered = sorted(pages.items(), key=lambda item: -max(m.date for m in item[1]).toordinal())
-        revision = revision_tag(document.revision, self.settings.parse)
+        revision = revision_tag(document.revision, self.settings.parse, self.settings.people)
         plans = []
         for title, found in ordered:
             due = tuple(m for m in found if not window.upcoming(m.date))

@@ -91,6 +91,18 @@ def test_a_sync_that_writes_builds_the_index_labels_the_pages_and_mentions_peopl
     assert users(archived(local, PAGE, ".xhtml")) == ["kelly-id", "dave-id"]
 
 
+def test_a_person_added_to_people_is_mentioned_on_the_next_sync_though_the_doc_did_not_change(
+    local, capsys
+):
+    local.write_text(local.read_text().replace('"Kelly" = "kelly-id"\n', ""))
+    sync(local, capsys)
+    assert users(archived(local, PAGE, ".xhtml")) == ["dave-id"]
+    local.write_text(local.read_text() + '"Kelly" = "kelly-id"\n')
+    _, out = sync(local, capsys)
+    assert f"{PAGE}: saved version 2" in out
+    assert users(archived(local, PAGE, ".xhtml")) == ["kelly-id", "dave-id"]
+
+
 def test_a_sync_with_nothing_new_leaves_the_index_alone(local, capsys):
     sync(local, capsys)
     index = local.parent / "archive" / f"{INDEX}.xhtml"
