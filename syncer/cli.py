@@ -18,6 +18,7 @@ from syncer.connect import Source, http_requests, open_source, open_store, store
 from syncer.errors import EXIT_FAILED, EXIT_OK, SectionConflict, SyncerError
 from syncer.index import refresh_index
 from syncer.logs import (
+    JSON_ONLY,
     format_exception,
     progress,
     register_key_file_secrets,
@@ -84,7 +85,7 @@ def main(
     if args.command != "check":
         seconds = time.monotonic() - started
         facts = (args.command, code, outcome.plan, outcome.written, outcome.requests, seconds)
-        log.info("%s", run_summary(*facts), extra=summary_fields(*facts))
+        log.info("%s", run_summary(*facts), extra={JSON_ONLY: summary_fields(*facts)})
     return code
 
 

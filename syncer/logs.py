@@ -157,8 +157,25 @@ def format_exception(error: BaseException) -> str:
 _STANDARD_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
 
-def _extra_fields(record: logging.LogRecord) -> dict[str, Any]:
+# ``extra={JSON_ONLY: {...}}``: fields for log collectors that would only repeat the message
+# on a terminal, such as the facts of the run's summary line.
+JSON_ONLY = "json_only"
+
+
+def _all_extra_fields(record: logging.LogRecord) -> dict[str, Any]:
     return {k: v for k, v in vars(record).items() if k not in _STANDARD_FIELDS}
+
+
+def _extra_fields(record: logging.LogRecord) -> dict[str, Any]:
+    """The ``extra`` fields every format shows."""
+    fields = _all_extra_fields(record)
+    fields.pop(JSON_ONLY, None)
+    return fields
+
+
+def _json_only_fields(record: logging.LogRecord) -> dict[str, Any]:
+    fields = getattr(record, JSON_ONLY, None)
+    return fields if isinstance(fields, dict) else {}
 
 
 class RedactingFilter(logging.Filter):
@@ -177,7 +194,7 @@ class RedactingFilter(logging.Filter):
         record.exc_info = None
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
-        for key, value in _extra_fields(record).items():
+        for key, value in _all_extra_fields(record).items():
             setattr(record, key, _redact_value(value, key))
         return True
 
@@ -209,7 +226,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key, value in _extra_fields(record).items():
+        for key, value in {**_extra_fields(record), **_json_only_fields(record)}.items():
             entry.setdefault(key, value)
         if record.exc_text:
             entry["exception"] = record.exc_text

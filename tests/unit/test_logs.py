@@ -111,6 +111,21 @@ def test_every_json_line_parses_even_with_newlines_quotes_and_tracebacks():
     assert entries[1]["nested"] == {"list": [1, None, True]}
 
 
+def test_json_only_fields_are_redacted_json_fields_and_not_shown_as_text():
+    logs.register_secret("tok-secret-value")
+    record = logging.makeLogRecord(
+        {
+            "name": "syncer",
+            "msg": "done",
+            "json_only": {"pages": 1, "url": "https://x/?t=tok-secret-value"},
+        }
+    )
+    logs.RedactingFilter().filter(record)
+    entry = json.loads(logs.JsonFormatter().format(record))
+    assert entry["pages"] == 1 and entry["url"] == f"https://x/?t={REDACTED}"
+    assert logs.TextFormatter().format(record).endswith("done")
+
+
 def test_an_extra_field_cannot_overwrite_the_fixed_keys():
     out = io.StringIO()
     logs.setup_logging(0, "json", out)
