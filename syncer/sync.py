@@ -147,12 +147,15 @@ class Planner:
 
 
 def _already_synced(page: Page, meetings: tuple[Meeting, ...], revision: str | None) -> bool:
-    """Whether the page holds this revision of the doc for every meeting due (one that just
-    stopped being upcoming is not there yet): then nothing needs rendering or comparing."""
+    """Whether the page is as we last wrote it and holds this revision of the doc for every
+    meeting due (one that just stopped being upcoming is not there yet): then nothing needs
+    rendering or comparing. A page someone edited since is compared, so the plan can say
+    which sections were kept."""
     recorded = page.state.meetings
     return (
         revision is not None
         and page.state.source_revision == revision
+        and page.version == page.state.page_version
         and all(m.date.isoformat() in recorded for m in meetings)
     )
 

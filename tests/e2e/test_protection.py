@@ -84,6 +84,20 @@ def test_edits_to_the_preamble_and_an_old_section_survive_a_new_meeting_in_one_p
     assert code == 0 and writes(confluence) == []
 
 
+def test_a_page_edit_with_nothing_new_in_the_doc_is_reported_as_kept_and_writes_nothing(
+    config, google, confluence, capsys
+):
+    sync(config, capsys)
+    edit_page(confluence, "Expertise about how to use Dependabot", "Expertise in Dependabot")
+    confluence.reset_log()
+
+    code, out, _ = sync(config, capsys, "--dry-run")
+    assert code == 0 and "2023-12-06  kept (edited in Confluence)" in out
+    code, out, _ = sync(config, capsys)
+    assert code == 0 and writes(confluence) == []
+    assert "Expertise in Dependabot" in the_page(confluence).body
+
+
 def test_state_deleted_by_hand_means_nothing_is_ours_and_nothing_is_overwritten(
     config, google, confluence, capsys
 ):
