@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from syncer.check import run_checks
-from syncer.connect import Source, http_requests, open_source, open_store, store_requests
+from syncer.connect import Source, http_requests, open_source, open_store
 from syncer.errors import EXIT_FAILED, EXIT_OK, SectionConflict, SyncerError
 from syncer.index import refresh_index
 from syncer.logs import (
@@ -57,7 +57,6 @@ class Outcome:
     plan: Plan | None = None
     written: list[tuple[PagePlan, Page | None]] = field(default_factory=list)
     requests: int = 0
-    index_requests: int = 0
 
 
 def main(
@@ -105,7 +104,7 @@ def _run(args: argparse.Namespace, out: TextIO, clock: Clock, outcome: Outcome) 
             return _check(args.config, settings, source, store, out, clock)
         return _sync(args, settings, source, store, out, clock, outcome)
     finally:
-        outcome.requests = http_requests(source, store) + outcome.index_requests
+        outcome.requests = http_requests(source, store)
 
 
 def _register_secrets(settings: Settings) -> None:
@@ -154,7 +153,7 @@ def _sync(
     )
     outcome.plan = plan = plan.with_pages(page for page, _ in outcome.written)
     _show(args.format, plan, views, outcome.written, out)
-    _refresh_index(settings, outcome, out if args.format == "text" else None)
+    _refresh_index(settings, store, outcome, out if args.format == "text" else None)
     for note in _minor_edit_note(settings, args):
         log.info("%s", note)
     for note in _unmanaged_note(plan):
@@ -193,17 +192,15 @@ def _progress(pages: Sequence[PagePlan]) -> Iterable[PagePlan]:
     return progress(pages, len(pages), "pages")
 
 
-def _refresh_index(settings: Settings, outcome: Outcome, out: TextIO | None) -> None:
+def _refresh_index(
+    settings: Settings, store: PageStore, outcome: Outcome, out: TextIO | None
+) -> None:
     """Rebuild the topic index when this run changed a year page (a minor edit: the year
     pages already notified their watchers)."""
-    touched = [page.title for page, saved in outcome.written if saved and page.merge.changed]
-    if not settings.index_title or not touched:
-        return
-    store = open_store(settings, minor=True)
-    try:
-        index = refresh_index(store, settings, touched)
-    finally:
-        outcome.index_requests = store_requests(store)
+    written = {
+        page.title: saved.body for page, saved in outcome.written if saved and page.merge.changed
+    }
+    index = refresh_index(store.minor_edits(), settings, written)
     if index and out:
         print(f"{index.title}: saved version {index.version}", file=out)
 

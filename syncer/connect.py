@@ -88,13 +88,8 @@ def open_source(settings: Settings) -> Source:
 
 def http_requests(source: Source, store: PageStore) -> int:
     """HTTP requests the run sent to Google and Confluence (0 for local files)."""
-    return getattr(source, "requests", 0) + store_requests(store)
-
-
-def store_requests(store: PageStore) -> int:
-    """HTTP requests a store sent to Confluence (0 for a folder)."""
     api = getattr(store, "api", None)
-    return api.requests if api is not None else 0
+    return getattr(source, "requests", 0) + (api.requests if api is not None else 0)
 
 
 def open_store(settings: Settings, *, minor: bool = False) -> PageStore:

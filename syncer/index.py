@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from lxml import etree
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
-from syncer.errors import VersionConflict
 from syncer.merge import dated_sections
 from syncer.model import plain_text
 from syncer.parse import ParseOptions, read_topic
 from syncer.render import NOBODY, People, status_macro
 from syncer.settings import Settings
 from syncer.storage import canonical, parse_fragment
-from syncer.stores.base import Page, PageStore, SyncState
+from syncer.stores.base import Page, PageStore, SyncState, on_lost_race
 from syncer.xml_text import escape
 
 TOPIC_LENGTH = 120
@@ -84,32 +82,24 @@ def linked_titles(body: str) -> list[str]:
     return list(dict.fromkeys(page.get(f"{{{_RI}}}content-title") or "" for page in pages))
 
 
-def refresh_index(
-    store: PageStore, settings: Settings, touched_titles: Sequence[str]
-) -> Page | None:
-    """Rebuild the index after a run that changed year pages; the written page, or None when
-    there is no index, nothing changed, or no year page was found."""
-    if not settings.index_title or not touched_titles:
+def refresh_index(store: PageStore, settings: Settings, written: Mapping[str, str]) -> Page | None:
+    """Rebuild the index after a run that changed year pages (``written``: title → the body
+    just written, so it is not read again); the written index, or None when there is no
+    index or it did not change."""
+    if not settings.index_title or not written:
         return None
-    retrying = Retrying(
-        stop=stop_after_attempt(WRITE_ATTEMPTS),
-        retry=retry_if_exception_type(VersionConflict),
-        reraise=True,
-    )
-    for attempt in retrying:
+    for attempt in on_lost_race(WRITE_ATTEMPTS):
         with attempt:
-            return _refresh(store, settings, settings.index_title, touched_titles)
+            return _refresh(store, settings, settings.index_title, written)
     raise AssertionError("unreachable: Retrying returns or raises")
 
 
 def _refresh(
-    store: PageStore, settings: Settings, title: str, touched: Sequence[str]
+    store: PageStore, settings: Settings, title: str, written: Mapping[str, str]
 ) -> Page | None:
     current = store.find(title)
     listed = linked_titles(current.body) if current else []
-    pages = _year_pages(store, settings, [*touched, *listed])
-    if not pages:
-        return None
+    pages = _year_pages(store, settings, [*written, *listed], written)
     body = index_body(pages.items(), settings.parse, settings.people)
     if current is not None and canonical(current.body) == canonical(body):
         return None
@@ -119,11 +109,16 @@ def _refresh(
     return store.update(current, body, current.state, message)
 
 
-def _year_pages(store: PageStore, settings: Settings, titles: list[str]) -> dict[str, str]:
-    """title → body of each page to list: the given ones that exist, then earlier years
-    until one is missing."""
+def _year_pages(
+    store: PageStore, settings: Settings, titles: list[str], known: Mapping[str, str]
+) -> dict[str, str]:
+    """title → body of each page to list: the given ones that exist (read unless known),
+    then earlier years until one is missing."""
     found: dict[str, str] = {}
     for title in dict.fromkeys(titles):
+        if title in known:
+            found[title] = known[title]
+            continue
         page = store.find(title) if title and title != settings.index_title else None
         if page is not None:
             found[title] = page.body

@@ -7,9 +7,6 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
-
-from syncer.errors import VersionConflict
 from syncer.fingerprint import meeting_fingerprint
 from syncer.merge import (
     UNCHANGED,
@@ -27,7 +24,7 @@ from syncer.parse import ParseOptions, parse_document
 from syncer.plan import ConflictView, PagePlan, Plan
 from syncer.render import NOBODY, People, render_meeting
 from syncer.settings import Settings
-from syncer.stores.base import Page, PageStore, SyncState
+from syncer.stores.base import Page, PageStore, SyncState, on_lost_race
 
 WRITE_ATTEMPTS = 4
 # Bump when rendering changes, so pages synced by an older release are re-rendered.
@@ -180,12 +177,7 @@ def apply_plan(
 
 
 def _write(page: PagePlan, planner: Planner) -> tuple[PagePlan, Page | None]:
-    retrying = Retrying(
-        stop=stop_after_attempt(WRITE_ATTEMPTS),
-        retry=retry_if_exception_type(VersionConflict),
-        reraise=True,
-    )
-    for attempt in retrying:
+    for attempt in on_lost_race(WRITE_ATTEMPTS):
         with attempt:
             if attempt.retry_state.attempt_number > 1:
                 page = planner.plan_page(page.title, page.meetings, page.revision, page.upcoming)

@@ -6,6 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+
+from syncer.errors import VersionConflict
+
 STATE_SCHEMA = 2
 
 
@@ -111,3 +115,15 @@ class PageStore(Protocol):
 
     def version_body(self, page: Page, version: int) -> str | None:
         """The body of an earlier version of the page, or None if it is no longer kept."""
+
+    def minor_edits(self) -> PageStore:
+        """The same store (one connection), writing minor edits that notify nobody."""
+
+
+def on_lost_race(attempts: int) -> Retrying:
+    """Retry a read-merge-write that lost a race to another writer (409), then give up."""
+    return Retrying(
+        stop=stop_after_attempt(attempts),
+        retry=retry_if_exception_type(VersionConflict),
+        reraise=True,
+    )

@@ -7,6 +7,7 @@ A 409 becomes ``VersionConflict``, which the sync answers by re-reading and re-m
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -38,6 +39,11 @@ class _ConfluencePages:
         self.parent_id, self.minor = parent_id, minor
         self.labels = tuple(labels)
         self._labels_seen: dict[str, set[str]] = {}  # page id → labels read with the page
+
+    def minor_edits(self) -> _ConfluencePages:
+        clone = copy.copy(self)
+        clone.minor = True
+        return clone
 
     def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
         path, payload = self._create_request(title, body)
