@@ -28,13 +28,12 @@ from syncer.logs import (
 from syncer.merge import CONFLICT, UNMANAGED, Force
 from syncer.plan import ConflictView, PagePlan, Plan
 from syncer.report import (
+    RunFacts,
     conflict_lines,
     diff_lines,
     markdown_report,
     plan_json,
-    run_summary,
     saved_text,
-    summary_fields,
     summary_lines,
     waiting_report,
 )
@@ -83,8 +82,10 @@ def main(
         _log_traceback(error, args)
     if args.command != "check":
         seconds = time.monotonic() - started
-        facts = (args.command, code, outcome.plan, outcome.written, outcome.requests, seconds)
-        log.info("%s", run_summary(*facts), extra={JSON_ONLY: summary_fields(*facts)})
+        facts = RunFacts(
+            args.command, code, outcome.plan, outcome.written, outcome.requests, seconds
+        )
+        log.info("%s", facts.line(), extra={JSON_ONLY: facts.fields()})
     return code
 
 

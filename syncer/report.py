@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 from markdownify import markdownify
@@ -76,48 +77,43 @@ def waiting_report(form: str, source: str, why: str) -> str:
     return f"## notes-sync run\n\n{line}\n" if form == "markdown" else line
 
 
-def run_summary(
-    command: str,
-    code: int,
-    plan: Plan | None,
-    written: Written,
-    requests: int,
-    seconds: float,
-) -> str:
-    """The one line every run ends with: how it ended, pages written, meetings by status,
-    HTTP requests and duration."""
-    ended = "done" if code == EXIT_OK else f"exit {code}"
-    pages = _pages_written(written)
-    parts = [f"syncer {command}: {ended}", f"{pages} page{'s' * (pages != 1)} written"]
-    if plan is not None:
-        tally = [f"{plan.count(s)} {s}" for s in ORDER if plan.count(s)]
-        parts.append("meetings: " + (", ".join(tally) or "none"))
-    parts += [f"{requests} HTTP requests", f"{seconds:.1f} s"]
-    return "; ".join(parts)
+@dataclass(frozen=True)
+class RunFacts:
+    """What a finished run did, for the one line every run ends with."""
 
+    command: str
+    code: int
+    plan: Plan | None
+    written: Written
+    requests: int
+    seconds: float
 
-def summary_fields(
-    command: str,
-    code: int,
-    plan: Plan | None,
-    written: Written,
-    requests: int,
-    seconds: float,
-) -> dict[str, object]:
-    """The summary line's facts as fields of its JSON log entry, for log queries and alerts."""
-    meetings = {s: plan.count(s) for s in ORDER} if plan is not None else {}
-    return {
-        "command": command,
-        "exit_code": code,
-        "pages_written": _pages_written(written),
-        "meetings": meetings,
-        "http_requests": requests,
-        "seconds": round(seconds, 3),
-    }
+    @property
+    def pages_written(self) -> int:
+        return sum(1 for page, saved in self.written if saved is not None and page.merge.changed)
 
+    def line(self) -> str:
+        """How it ended, pages written, meetings by status, HTTP requests and duration."""
+        ended = "done" if self.code == EXIT_OK else f"exit {self.code}"
+        pages = self.pages_written
+        parts = [f"syncer {self.command}: {ended}", f"{pages} page{'s' * (pages != 1)} written"]
+        if self.plan is not None:
+            tally = [f"{self.plan.count(s)} {s}" for s in ORDER if self.plan.count(s)]
+            parts.append("meetings: " + (", ".join(tally) or "none"))
+        parts += [f"{self.requests} HTTP requests", f"{self.seconds:.1f} s"]
+        return "; ".join(parts)
 
-def _pages_written(written: Written) -> int:
-    return sum(1 for page, saved in written if saved is not None and page.merge.changed)
+    def fields(self) -> dict[str, object]:
+        """The same facts as fields of a JSON log entry, for log queries and alerts."""
+        plan = self.plan
+        return {
+            "command": self.command,
+            "exit_code": self.code,
+            "pages_written": self.pages_written,
+            "meetings": {s: plan.count(s) for s in ORDER} if plan is not None else {},
+            "http_requests": self.requests,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 def markdown_report(
