@@ -5,27 +5,11 @@ import json
 import pytest
 
 from syncer.errors import ConfigError
-from syncer.settings import load_settings
 from syncer.stores.base import SyncState
 from syncer.stores.local import LocalPageStore
+from tests.helpers import load_config
 
-CONFIG = """
-[source]
-file = "notes.json"
-[target]
-url = "{url}"
-space = "ARCH"
-title = "{title}"
-{target}
-{extra}
-"""
-
-
-def load(tmp_path, target="", extra="", title="Arch Hours: {year}", url="file:archive"):
-    path = tmp_path / "sync.toml"
-    text = CONFIG.format(url=url, title=title, target=target, extra=extra)
-    path.write_text(text, encoding="utf-8")
-    return load_settings(path, environ={"CONFLUENCE_TOKEN": "t"})
+load = load_config
 
 
 def problems(tmp_path, **kwargs) -> str:

@@ -8,10 +8,9 @@ from syncer.errors import ConfigError
 from syncer.model import BOLD, ItemList, Meeting, Paragraph, Text, Topic
 from syncer.parse import ParseOptions, parse_document
 from syncer.render import People, render_meeting
-from syncer.settings import load_settings
 from syncer.storage import parse_fragment
 from tests.fakes.confluence import storage_error
-from tests.helpers import doc, item, para
+from tests.helpers import doc, item, load_config, para
 
 DEC_20 = dt.date(2023, 12, 20)
 AC, RI = "{urn:confluence:ac}", "{urn:confluence:ri}"
@@ -105,23 +104,9 @@ def test_a_hostile_user_id_cannot_break_the_markup():
 
 # --- [people] in the config ---------------------------------------------------------------
 
-CONFIG = """
-[source]
-file = "notes.json"
-[target]
-url = "{url}"
-space = "ARCH"
-title = "Arch Hours: {{year}}"
-{extra}
-[people]
-{people}
-"""
-
 
 def load(tmp_path, people: str, url: str = "file:archive", extra: str = ""):
-    path = tmp_path / "sync.toml"
-    path.write_text(CONFIG.format(url=url, extra=extra, people=people), encoding="utf-8")
-    return load_settings(path, environ={"CONFLUENCE_TOKEN": "t"})
+    return load_config(tmp_path, extra, f"[people]\n{people}", url=url)
 
 
 def test_people_keys_ignore_case_and_spacing_and_cloud_ids_are_account_ids(tmp_path):
