@@ -240,9 +240,10 @@ class DataCenterPages(_ConfluencePages):
 
     def _get(self, path: str) -> dict[str, Any]:
         try:
-            return self.api.call("GET", path, params={"expand": self._EXPAND})
+            page: dict[str, Any] = self.api.call("GET", path, params={"expand": self._EXPAND})
         except NotFound:
             raise PageError(f"[target] page_id {self.page_id}: no such page") from None
+        return page
 
     def _homepage(self) -> str | None:
         space = self.api.call("GET", f"rest/api/space/{self.space}", params={"expand": "homepage"})
