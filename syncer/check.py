@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import importlib.metadata
 import platform
 import tempfile
@@ -17,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from syncer import __version__
-from syncer.connect import Source
+from syncer.connect import GoogleSource, Source
 from syncer.errors import PageError, SyncerError
 from syncer.model import Meeting
 from syncer.parse import parse_document
 from syncer.settings import Settings
 from syncer.stores.base import Page, PageStore, SyncState
+from syncer.stores.confluence import CloudPages, DataCenterPages
 
 OK, FAIL, SKIP, UNKNOWN = "ok", "FAIL", "skip", "??"
 MAX_SKEW = dt.timedelta(minutes=5)
@@ -72,7 +74,9 @@ def run_checks(
 
     yield Result(OK, "version", version_text())
     yield Result(OK, "config", config_text(config, settings))
+    # open_source and open_store built the source and the store from these same settings.
     if settings.google is not None:
+        assert isinstance(source, GoogleSource)
         meetings = yield from check_live.google_checks(settings, source, clock)
     else:
         meetings = yield from file_source_checks(settings, source)
@@ -80,6 +84,7 @@ def run_checks(
     if settings.archive is not None:
         yield from folder_checks(settings.archive, store, titles)
     else:
+        assert isinstance(store, CloudPages | DataCenterPages)
         yield from check_live.confluence_checks(settings, store, titles, clock)
 
 
@@ -142,7 +147,9 @@ def config_text(config: Path, settings: Settings) -> str:
     return f"{config} loaded; source: {source}; target: {target}"
 
 
-def file_source_checks(settings: Settings, source: Source) -> Iterator[Result]:
+def file_source_checks(
+    settings: Settings, source: Source
+) -> Generator[Result, None, list[Meeting] | None]:
     """A saved export, read and parsed as a sync would. Returns its meetings, or None."""
     parsed: list[list[Meeting]] = []
 
@@ -224,9 +231,7 @@ def page_checks(
         yield Result(SKIP, "pages", "which pages the doc needs is unknown: it could not be read")
         return
     for title in titles:
-        yield attempt(
-            Step(f"page {title!r}", lambda title=title: _page_text(store, title, missing))
-        )
+        yield attempt(Step(f"page {title!r}", functools.partial(_page_text, store, title, missing)))
 
 
 def _page_text(store: PageStore, title: str, missing: Callable[[str], str]) -> str:

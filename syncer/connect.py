@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 
 class Source(Protocol):
-    name: str
+    @property
+    def name(self) -> str:
+        """How messages name the document; read-only, so a file source may derive it."""
 
     def read(self) -> Document:
         """The notes document as it reads now."""

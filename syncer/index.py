@@ -53,7 +53,7 @@ class Row:
 
 def topics_of(title: str, body: str, options: ParseOptions, people: People = NOBODY) -> list[Row]:
     """The top-level list items of each dated section of a page, in page order."""
-    rows = []
+    rows: list[Row] = []
     for date, raw in dated_sections(body, day_first=options.day_first):
         section = parse_fragment(raw)
         anchor = " ".join("".join(section[0].itertext()).split())
@@ -200,7 +200,7 @@ def _person(user: etree._Element, people: People) -> str:
     """A mentioned user's name from ``[people]``; the page shows the name, which the index
     cannot look up."""
     ids = (user.get(f"{{{_RI}}}{key}") for key in ("account-id", "username", "userkey"))
-    return next((people.names[i] for i in ids if i in people.names), "")
+    return next((people.names[i] for i in ids if i is not None and i in people.names), "")
 
 
 def _short(text: str) -> str:

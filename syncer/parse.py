@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ class ParseOptions:
 def parse_document(document: Document, options: ParseOptions | None = None) -> tuple[Meeting, ...]:
     """All meetings of all tabs, in document order; a date that appears twice is one meeting."""
     options = options or ParseOptions()
-    by_date: dict = {}
+    by_date: dict[dt.date, Meeting] = {}
     for tab in document.tabs:
         for meeting in _meetings_of(tab.blocks, options):
             earlier = by_date.get(meeting.date)
@@ -60,7 +61,7 @@ def parse_document(document: Document, options: ParseOptions | None = None) -> t
     return tuple(by_date.values())
 
 
-def meeting_date(block: Block, options: ParseOptions):
+def meeting_date(block: Block, options: ParseOptions) -> dt.date | None:
     """The date a block opens a meeting for: a heading or a lone paragraph that is only a date."""
     if not isinstance(block, Paragraph):
         return None
@@ -72,7 +73,8 @@ def meeting_date(block: Block, options: ParseOptions):
 
 
 def _meetings_of(blocks: Iterable[Block], options: ParseOptions) -> Iterable[Meeting]:
-    date, body = None, []
+    date: dt.date | None = None
+    body: list[Block] = []
     for block in blocks:
         opens = meeting_date(block, options)
         if opens is not None:
@@ -85,8 +87,11 @@ def _meetings_of(blocks: Iterable[Block], options: ParseOptions) -> Iterable[Mee
         yield Meeting(date, _structure(body, options))
 
 
-def _structure(blocks: Iterable[Block], options: ParseOptions | None) -> tuple[MeetingBlock, ...]:
-    """Group runs of flat list items into nested lists; with options, top items are topics."""
+def _structure(
+    blocks: Iterable[Block | ItemList], options: ParseOptions | None
+) -> tuple[MeetingBlock, ...]:
+    """Group runs of flat list items into nested lists; with options, top items are topics.
+    A list already nested (``Table`` cells may hold one) is kept as it is."""
     result: list[MeetingBlock] = []
     run: list[ListItem] = []
     for block in [*blocks, None]:
@@ -104,10 +109,9 @@ def _structure(blocks: Iterable[Block], options: ParseOptions | None) -> tuple[M
 
 
 def _list(run: list[ListItem], options: ParseOptions | None) -> ItemList:
-    tree = _nest(run, 0)
-    if options is None:
-        return tree
-    return ItemList(tuple(_topic(item, options) for item in tree.items), tree.ordered)
+    items = _nest(run, 0)
+    top = items if options is None else tuple(_topic(item, options) for item in items)
+    return ItemList(top, run[0].ordered)
 
 
 def _table(table: Table) -> Table:
@@ -115,7 +119,7 @@ def _table(table: Table) -> Table:
     return Table(tuple(tuple(_structure(cell, None) for cell in row) for row in table.rows))
 
 
-def _nest(run: list[ListItem], depth: int) -> ItemList:
+def _nest(run: list[ListItem], depth: int) -> tuple[Item, ...]:
     """Rebuild nesting from levels; a level deeper than one step nests one step."""
     items: list[Item] = []
     start = 0
@@ -124,10 +128,10 @@ def _nest(run: list[ListItem], depth: int) -> ItemList:
         while end < len(run) and run[end].level > depth:
             end += 1
         children = run[start + 1 : end]
-        nested = (_nest(children, depth + 1),) if children else ()
+        nested = (ItemList(_nest(children, depth + 1), children[0].ordered),) if children else ()
         items.append(Item(run[start].inlines, nested))
         start = end
-    return ItemList(tuple(items), run[0].ordered)
+    return tuple(items)
 
 
 def _topic(item: Item, options: ParseOptions) -> Topic:
@@ -140,7 +144,7 @@ def _topic(item: Item, options: ParseOptions) -> Topic:
     while bracket := _BRACKET.match(head, position):
         intents = [options.intent(word) for word in bracket.group(1).split("/")]
         if all(intents):
-            tags.extend(tag for tag in intents if tag not in tags)
+            tags.extend(tag for tag in intents if tag and tag not in tags)
             cuts.append((bracket.start(), bracket.end()))
         elif presenter is None and _NAME_LIKE.fullmatch(bracket.group(1).strip()):
             presenter = bracket.group(1).strip()

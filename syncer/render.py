@@ -14,11 +14,13 @@ from syncer.model import (
     SUBSCRIPT,
     SUPERSCRIPT,
     UNDERLINE,
+    Block,
     DateChip,
     Inline,
     Item,
     ItemList,
     LineBreak,
+    ListItem,
     Meeting,
     MeetingBlock,
     Table,
@@ -175,10 +177,18 @@ def _render_table(table: Table, section_level: int, people: People) -> str:
     rows = "".join(
         "<tr>"
         + "".join(
-            "<td>" + "".join(render_block(block, section_level, people) for block in cell) + "</td>"
+            "<td>"
+            + "".join(render_block(_parsed(block), section_level, people) for block in cell)
+            + "</td>"
             for cell in row
         )
         + "</tr>"
         for row in table.rows
     )
     return f"<table><tbody>{rows}</tbody></table>"
+
+
+def _parsed(block: Block | ItemList) -> MeetingBlock:
+    """A block of a parsed table's cell: the parser has nested its list items into lists."""
+    assert not isinstance(block, ListItem), "only a parsed table is rendered"
+    return block

@@ -239,7 +239,8 @@ def storage_markdown(body: str) -> str:
         shown = title.get_text() if name == "status" and title else name
         macro.replace_with(f"[{shown}]")
     for time in soup.find_all("time"):
-        time.replace_with(time.get("datetime", ""))
+        when = time.get("datetime")
+        time.replace_with(when if isinstance(when, str) else "")
     return markdownify(str(soup), heading_style="ATX", bullets="*").strip()
 
 

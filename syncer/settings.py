@@ -304,7 +304,7 @@ def _id(table: dict[str, Any], key: str, problems: list[str]) -> str | None:
 
 
 def _day_first(meetings: dict[str, Any], problems: list[str]) -> bool:
-    order = meetings.get("date_order", "mdy")
+    order: object = meetings.get("date_order", "mdy")
     if order not in ("mdy", "dmy"):
         problems.append('[meetings] date_order must be "mdy" or "dmy"')
     return order == "dmy"

@@ -159,12 +159,13 @@ class _TabReader:
         if bullet is not None:
             level = bullet.get("nestingLevel", 0)  # proto3 omits the default, level 0
             return ListItem(inlines, level, self.ordered(bullet.get("listId"), level))
-        style = (paragraph.get("paragraphStyle") or {}).get("namedStyleType")
+        style = (paragraph.get("paragraphStyle") or {}).get("namedStyleType", "")
         return Paragraph(inlines, _HEADINGS.get(style, 0))
 
     def ordered(self, list_id: str | None, level: int) -> bool:
         """Numbered levels have a ``glyphType``; bulleted ones a ``glyphSymbol``."""
-        props = (self.lists.get(list_id) or {}).get("listProperties") or {}
+        found = self.lists.get(list_id) if list_id is not None else None
+        props = (found or {}).get("listProperties") or {}
         levels = props.get("nestingLevels") or []
         glyph = levels[level].get("glyphType") if 0 <= level < len(levels) else None
         return glyph not in _UNORDERED_GLYPHS
@@ -240,11 +241,12 @@ def _url(style: Json) -> str | None:
 
 def _person(chip: Json) -> list[Inline]:
     props = chip.get("personProperties") or {}
-    name, email = props.get("name"), props.get("email")
-    if not (name or email):
+    email = props.get("email")
+    shown = props.get("name") or email
+    if not shown:
         return []
     link = f"mailto:{email}" if email else None
-    return [Text(name or email, _marks(chip.get("textStyle") or {}) - {UNDERLINE}, link)]
+    return [Text(shown, _marks(chip.get("textStyle") or {}) - {UNDERLINE}, link)]
 
 
 def _rich_link(chip: Json) -> list[Inline]:

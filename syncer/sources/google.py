@@ -15,7 +15,7 @@ import re
 import socket
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import google.auth
 import google.auth.credentials
@@ -118,7 +118,8 @@ def _read_json(path: Path, origin: str) -> dict[str, Any]:
 
 
 def _service_account(info: dict[str, Any]) -> google.auth.credentials.Credentials:
-    return service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
+    credentials = service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
+    return cast(service_account.Credentials, credentials)
 
 
 def _external_account(info: dict[str, Any]) -> google.auth.credentials.Credentials:
@@ -131,8 +132,8 @@ def _external_account(info: dict[str, Any]) -> google.auth.credentials.Credentia
     if isinstance(source, dict) and "executable" in source:
         raise ValueError("executable-sourced external accounts are not supported")
     if info.get("subject_token_type") == _AWS_SUBJECT_TOKEN_TYPE:
-        return aws.Credentials.from_info(info, scopes=SCOPES)
-    return identity_pool.Credentials.from_info(info, scopes=SCOPES)
+        return cast(aws.Credentials, aws.Credentials.from_info(info, scopes=SCOPES))
+    return cast(identity_pool.Credentials, identity_pool.Credentials.from_info(info, scopes=SCOPES))
 
 
 _AWS_SUBJECT_TOKEN_TYPE = "urn:ietf:params:aws:token-type:aws4_request"
@@ -286,7 +287,8 @@ class GoogleDocSource:
     def _call(self, request: HttpRequest, where: str) -> dict[str, Any]:
         self.sign_in()
         try:
-            return request.execute(num_retries=RETRIES)
+            # Both APIs answer these requests with a JSON object; the stubs say Any.
+            return cast(dict[str, Any], request.execute(num_retries=RETRIES))
         except HttpError as error:
             raise self._http_error(error) from None
         except google.auth.exceptions.RefreshError as error:  # a token refused on a retry
@@ -367,7 +369,7 @@ def _request_builder(sleep: Callable[[float], None] | None) -> Callable[..., Htt
 
     def build(*args: Any, **kwargs: Any) -> HttpRequest:
         request = HttpRequest(*args, **kwargs)
-        request._sleep = sleep
+        request._sleep = sleep  # type: ignore[attr-defined]  # the stubs leave out _sleep
         return request
 
     return build

@@ -14,7 +14,8 @@ import zipfile
 from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
 
 from syncer.errors import SourceError
 from syncer.model import (
@@ -125,8 +126,7 @@ class _Reader:
         if node.name == "table":
             return [self.table(node)]
         if node.name == "div":
-            backlink = node.find("a", href=_NOTE_BACKLINK)
-            self.left_out[_NOTE_BACKLINK.search(backlink["href"])[1] if backlink else "div"] += 1
+            self.left_out[_left_out_kind(node)] += 1
             return []
         if node.name in _BLOCK_LEVELS:
             inlines = self.inlines(node)
@@ -135,7 +135,9 @@ class _Reader:
 
     def list_items(self, node: Tag) -> list[Block]:
         """Lists are flat: the level is in the class, not in any nesting."""
-        levels = (int(m[1]) for c in node.get("class", []) if (m := _LIST_LEVEL.match(c)))
+        levels = (
+            int(m[1]) for c in node.get_attribute_list("class") if (m := _LIST_LEVEL.match(c))
+        )
         level = next(levels, 0)
         items = (
             ListItem(self.inlines(li), level, node.name == "ol")
@@ -163,15 +165,16 @@ class _Reader:
 
     def walk(self, node: Tag, marks: frozenset[str], link: str | None, out: list[Inline]) -> None:
         for child in node.children:
-            if isinstance(child, NavigableString):
-                if type(child) is NavigableString:  # not a comment or CDATA
-                    text = _LAYOUT.sub("", child).translate(DROP_MARKERS)
-                    out.append(Text(text, marks, link))
+            if type(child) is NavigableString:  # not a comment or CDATA
+                text = _LAYOUT.sub("", child).translate(DROP_MARKERS)
+                out.append(Text(text, marks, link))
+            elif not isinstance(child, Tag):
+                continue
             elif child.name == "br":
                 out.append(LineBreak())
             elif child.name == "img":
                 self.left_out["img"] += 1
-            elif child.name == "a" and _NOTE_MARKER.search(child.get("href", "")):
+            elif child.name == "a" and _NOTE_MARKER.search(_href(child)):
                 continue  # the [a] or [1] pointing at a comment or footnote
             elif child.name not in ("ul", "ol", "table"):
                 self.walk(child, *self.styled(child, marks, link), out)
@@ -180,11 +183,25 @@ class _Reader:
         self, tag: Tag, marks: frozenset[str], link: str | None
     ) -> tuple[frozenset[str], str | None]:
         """The marks and link inside ``tag``: its classes add marks, an ``href`` sets the link."""
-        own = marks.union(*(self.class_marks.get(c, frozenset()) for c in tag.get("class", [])))
-        if tag.name != "a" or not tag.get("href"):
+        classes = tag.get_attribute_list("class")
+        own = marks.union(*(self.class_marks.get(c, frozenset()) for c in classes))
+        if tag.name != "a" or not _href(tag):
             return own, link
         # The export underlines every link; that is not the author's mark.
-        return own - {UNDERLINE}, _real_url(tag["href"])
+        return own - {UNDERLINE}, _real_url(_href(tag))
+
+
+def _left_out_kind(div: Tag) -> str:
+    """``cmnt`` or ``ftnt`` for a comment or footnote (its backlink says which), else ``div``."""
+    backlink = div.find("a", href=_NOTE_BACKLINK)
+    found = _NOTE_BACKLINK.search(_href(backlink)) if backlink else None
+    return found[1] if found else "div"
+
+
+def _href(tag: Tag) -> str:
+    """The ``href``, or "" without one (bs4 types any attribute as maybe a list of values)."""
+    href = tag.get("href")
+    return href if isinstance(href, str) else ""
 
 
 def _real_url(href: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, Self
 
 from syncer.errors import AuthError, PageError
 from syncer.stores.base import Page, SyncState
@@ -40,7 +40,7 @@ class _ConfluencePages:
         self.labels = tuple(labels)
         self._labels_seen: dict[str, set[str]] = {}  # page id → labels read with the page
 
-    def minor_edits(self) -> _ConfluencePages:
+    def minor_edits(self) -> Self:
         clone = copy.copy(self)
         clone.minor = True
         return clone
@@ -246,9 +246,10 @@ class DataCenterPages(_ConfluencePages):
 
     def _get(self, path: str) -> dict[str, Any]:
         try:
-            return self.api.call("GET", path, params={"expand": self._EXPAND})
+            page: dict[str, Any] = self.api.call("GET", path, params={"expand": self._EXPAND})
         except NotFound:
             raise PageError(f"[target] page_id {self.page_id}: no such page") from None
+        return page
 
     def _homepage(self) -> str | None:
         space = self.api.call("GET", f"rest/api/space/{self.space}", params={"expand": "homepage"})

@@ -190,8 +190,9 @@ def _detail(response: requests.Response) -> str:
     except ValueError:
         return response.reason or ""
     if isinstance(data, dict):
-        if isinstance(data.get("message"), str):
-            return data["message"]
+        message = data.get("message")
+        if isinstance(message, str):
+            return message
         errors = data.get("errors")
         if isinstance(errors, list) and errors and isinstance(errors[0], dict):
             first = errors[0]

@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from syncer.errors import PageError, VersionConflict
 from syncer.stores.base import Page, SyncState
@@ -87,7 +88,7 @@ class LocalPageStore:
         labels = list(dict.fromkeys([*kept, *self.labels]))
         return {"labels": labels} if labels else {}
 
-    def _meta(self, title: str) -> dict:
+    def _meta(self, title: str) -> dict[str, Any]:
         path = self._path(title, ".meta.json")
         if not path.exists():
             return {}
