@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from importlib import metadata
 
 from packaging.requirements import Requirement
@@ -49,3 +50,15 @@ def test_ci_installs_with_the_constraints_and_runs_the_slow_tests():
     script = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"pip install .*-c constraints\.txt .*-e '\.\[test\]'", script)
     assert script.index("export CI=true") < script.index("python -m pytest")
+
+
+def test_ci_lints_and_type_checks_before_the_tests():
+    script = (ROOT / ".ci" / "run").read_text().splitlines()
+    steps = ["ruff check .", "ruff format --check .", "mypy", "python -m pytest -q"]
+    assert all(step in script for step in steps)
+    assert [script.index(step) for step in steps] == sorted(script.index(step) for step in steps)
+
+
+def test_mypy_is_strict_on_the_package():
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert mypy["strict"] is True and mypy["files"] in ("syncer", ["syncer"])
