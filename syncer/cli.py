@@ -143,7 +143,9 @@ def _sync(
         if busy:
             log.info("%s; a sync now would publish nothing", busy)
     planner = Planner(settings, store, force=Force.of(args.force or ()))
-    plan = planner.plan(source.read(), source.name, _window(args, settings, now))
+    document = source.read()
+    log.debug("read %s, revision %s", source.name, document.revision or "unknown")
+    plan = planner.plan(document, source.name, _window(args, settings, now))
     outcome.plan = plan
     views = planner.conflict_views(plan) if args.dry_run else []
     if args.dry_run:

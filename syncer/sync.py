@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from syncer.render import NOBODY, People, render_meeting
 from syncer.settings import Settings
 from syncer.stores.base import Page, PageStore, SyncState, on_lost_race
 
+log = logging.getLogger(__name__)
 WRITE_ATTEMPTS = 4
 # Bump when rendering changes, so pages synced by an older release are re-rendered.
 RENDERING = "1"
@@ -100,7 +102,9 @@ class Planner:
         upcoming: tuple[dt.date, ...] = (),
     ) -> PagePlan:
         current = self.store.find(title)
+        _log_read(title, current)
         if current and not self.force and _already_synced(current, meetings, revision):
+            log.debug("page %r already holds doc revision %s: not compared", title, revision)
             merged = _unchanged(current, meetings)
         else:
             merged = self._merge(current, meetings)
@@ -143,6 +147,20 @@ class Planner:
         return section_of(body, date, day_first=self.settings.parse.day_first) if body else None
 
 
+def _log_read(title: str, page: Page | None) -> None:
+    if page is None:
+        log.debug("page %r does not exist yet", title)
+        return
+    state = page.state
+    log.debug(
+        "page %r is at version %d; we last wrote version %s, %d meetings recorded",
+        title,
+        page.version,
+        state.page_version,
+        len(state.meetings),
+    )
+
+
 def _already_synced(page: Page, meetings: tuple[Meeting, ...], revision: str | None) -> bool:
     """Whether the page is as we last wrote it and holds this revision of the doc for every
     meeting due (one that just stopped being upcoming is not there yet): then nothing needs
@@ -180,6 +198,7 @@ def _write(page: PagePlan, planner: Planner) -> tuple[PagePlan, Page | None]:
     for attempt in on_lost_race(WRITE_ATTEMPTS):
         with attempt:
             if attempt.retry_state.attempt_number > 1:
+                log.warning("page %r changed while we wrote it (409): read it again", page.title)
                 page = planner.plan_page(page.title, page.meetings, page.revision, page.upcoming)
             return page, _store(page, planner.store)
     raise AssertionError("unreachable: Retrying returns or raises")
@@ -195,8 +214,10 @@ def _store(page: PagePlan, store: PageStore) -> Page | None:
         if current is None or merged.state == current.state.meetings:
             return None
         state = SyncState(merged.state, revision, current.state.page_version)
+        log.debug("page %r: only its sync state changed (sections adopted)", page.title)
         return store.save_state(current, state)
     state = SyncState(merged.state, revision, current.version + 1 if current else 1)
+    log.debug("page %r: %s, %s", page.title, page.action, page.version_message())
     if current is None:
         return store.create(page.title, merged.body, state, page.version_message())
     return store.update(current, merged.body, state, page.version_message())

@@ -156,3 +156,14 @@ def test_a_traceback_only_with_verbose_and_then_redacted(config, capsys, monkeyp
     code, _, err = run(capsys, "sync", "-v", "--config", str(config))
     assert code == 2 and "s3cr3t" not in err
     assert any(e["message"].startswith("Traceback") for e in entries(err))
+
+
+def test_verbose_says_what_was_read_and_written_and_default_does_not(config, capsys):
+    code, _, err = run(capsys, "sync", "-v", "--config", str(config))
+    debug = [e["message"] for e in entries(err) if e["level"] == "debug"]
+    assert code == 0
+    assert any(m.startswith("read ") and "revision" in m for m in debug)
+    assert f"page '{PAGE}' does not exist yet" in debug
+    assert any(m.startswith(f"page '{PAGE}': create, ") for m in debug)
+    code, _, err = run(capsys, "sync", "--config", str(config))
+    assert [e["level"] for e in entries(err)] == ["info"]  # the summary alone
