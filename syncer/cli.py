@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from syncer.check import run_checks
 from syncer.connect import Source, http_requests, open_source, open_store
@@ -39,10 +39,11 @@ from syncer.report import (
 )
 from syncer.settings import Settings, load_settings
 from syncer.stores.base import Page, PageStore
-from syncer.sync import Planner, Window, apply_plan
+from syncer.sync import Planner, Window, apply_plan, unwatched
 
 Clock = Callable[[], dt.datetime]
 log = logging.getLogger("syncer")
+T = TypeVar("T")
 
 
 def _utc_now() -> dt.datetime:
@@ -142,7 +143,8 @@ def _sync(
             return EXIT_OK
         if busy:
             log.info("%s; a sync now would publish nothing", busy)
-    planner = Planner(settings, store, force=Force.of(args.force or ()))
+    watch = _progress if args.command == "backfill" else unwatched
+    planner = Planner(settings, store, force=Force.of(args.force or ()), watch=watch)
     document = source.read()
     log.debug("read %s, revision %s", source.name, document.revision or "unknown")
     plan = planner.plan(document, source.name, _window(args, settings, now))
@@ -151,9 +153,7 @@ def _sync(
     if args.dry_run:
         _show(args.format, plan, views, None, out)
         return EXIT_OK
-    outcome.written = apply_plan(
-        plan, planner, watch=_progress if args.command == "backfill" else None
-    )
+    outcome.written = apply_plan(plan, planner)
     outcome.plan = plan = plan.with_pages(page for page, _ in outcome.written)
     _show(args.format, plan, views, outcome.written, out)
     _refresh_index(settings, store, outcome, out if args.format == "text" else None)
@@ -190,9 +190,9 @@ def _still_typing(source: Source, quiet_minutes: int, now: dt.datetime) -> str |
     return f"{source.name} was edited {minutes} min ago (quiet_minutes = {quiet_minutes})"
 
 
-def _progress(pages: Sequence[PagePlan]) -> Iterable[PagePlan]:
+def _progress(items: Sequence[T], label: str) -> Iterable[T]:
     """A long backfill shows its progress on a terminal (never in CI or a pipe)."""
-    return progress(pages, len(pages), "pages")
+    return progress(items, len(items), label)
 
 
 def _refresh_index(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from syncer.fingerprint import meeting_fingerprint
 from syncer.merge import (
@@ -28,6 +29,20 @@ from syncer.settings import Settings
 from syncer.stores.base import Page, PageStore, SyncState, on_lost_race
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Watch(Protocol):
+    """Wraps a loop over pages: ``progress`` draws a bar for it."""
+
+    def __call__(self, items: Sequence[T], label: str) -> Iterable[T]: ...
+
+
+def unwatched(items: Sequence[T], label: str) -> Iterable[T]:
+    """No progress shown: the scheduled sync touches a page or two."""
+    return items
+
+
 WRITE_ATTEMPTS = 4
 # Bump when rendering changes, so pages synced by an older release are re-rendered.
 RENDERING = "1"
@@ -74,11 +89,13 @@ def revision_tag(
 
 @dataclass(frozen=True)
 class Planner:
-    """Plans pages against a store; kept so a write that lost a race can plan again."""
+    """Plans pages against a store; kept so a write that lost a race can plan again.
+    ``watch`` wraps each per-page loop, e.g. to show progress."""
 
     settings: Settings
     store: PageStore
     force: Force = field(default_factory=Force)
+    watch: Watch = unwatched
 
     def plan(self, document: Document, source: str, window: Window = Window()) -> Plan:
         meetings = [m for m in parse_document(document, self.settings.parse) if m.date in window]
@@ -88,7 +105,7 @@ class Planner:
         ordered = sorted(pages.items(), key=lambda item: -max(m.date for m in item[1]).toordinal())
         revision = revision_tag(document.revision, self.settings.parse, self.settings.people)
         plans = []
-        for title, found in ordered:
+        for title, found in self.watch(ordered, "reading pages"):
             due = tuple(m for m in found if not window.upcoming(m.date))
             later = tuple(m.date for m in found if window.upcoming(m.date))
             plans.append(self.plan_page(title, due, revision, later))
@@ -182,16 +199,9 @@ def _unchanged(page: Page, meetings: tuple[Meeting, ...]) -> MergeResult:
     return MergeResult(page.body, decisions, page.state.meetings)
 
 
-def apply_plan(
-    plan: Plan,
-    planner: Planner,
-    *,
-    watch: Callable[[Sequence[PagePlan]], Iterable[PagePlan]] | None = None,
-) -> list[tuple[PagePlan, Page | None]]:
-    """Write each page that changed, once; on a lost race re-read, re-merge and try again.
-    ``watch`` wraps the pages, e.g. to show progress."""
-    pages = watch(plan.pages) if watch else plan.pages
-    return [_write(page, planner) for page in pages]
+def apply_plan(plan: Plan, planner: Planner) -> list[tuple[PagePlan, Page | None]]:
+    """Write each page that changed, once; on a lost race re-read, re-merge and try again."""
+    return [_write(page, planner) for page in planner.watch(plan.pages, "writing pages")]
 
 
 def _write(page: PagePlan, planner: Planner) -> tuple[PagePlan, Page | None]:

@@ -1,6 +1,7 @@
 """What a run prints: the plan on stdout in the chosen format (text, Markdown for CI job
 summaries, JSON for scripts), and one summary line on stderr at the end of every run."""
 
+import io
 import json
 import re
 import shutil
@@ -167,3 +168,21 @@ def test_verbose_says_what_was_read_and_written_and_default_does_not(config, cap
     assert any(m.startswith(f"page '{PAGE}': create, ") for m in debug)
     code, _, err = run(capsys, "sync", "--config", str(config))
     assert [e["level"] for e in entries(err)] == ["info"]  # the summary alone
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("command", "bars"), [("backfill", True), ("sync", False)])
+def test_a_backfill_on_a_terminal_shows_progress_and_a_sync_does_not(
+    config, monkeypatch, command, bars
+):
+    monkeypatch.delenv("CI", raising=False)
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert cli.main([command, "--config", str(config)]) == 0
+    shown = terminal.getvalue()
+    assert ("reading pages" in shown and "writing pages: 100%" in shown) is bars
+    assert re.search(rf"info  syncer: syncer {command}: done", shown)
