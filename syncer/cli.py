@@ -8,16 +8,17 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from syncer.check import run_checks
+from syncer.check import Clock, run_checks, utc_now
 from syncer.connect import Source, http_requests, open_source, open_store
 from syncer.errors import EXIT_FAILED, EXIT_OK, SectionConflict, SyncerError
 from syncer.index import refresh_index
 from syncer.logs import (
+    FORMATS,
     JSON_ONLY,
     format_exception,
     progress,
@@ -41,13 +42,8 @@ from syncer.settings import Settings, load_settings
 from syncer.stores.base import Page, PageStore
 from syncer.sync import Planner, Window, apply_plan, unwatched
 
-Clock = Callable[[], dt.datetime]
 log = logging.getLogger("syncer")
 T = TypeVar("T")
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -60,7 +56,7 @@ class Outcome:
 
 
 def main(
-    argv: Sequence[str] | None = None, stdout: TextIO | None = None, *, clock: Clock = _utc_now
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, *, clock: Clock = utc_now
 ) -> int:
     """Run a command; returns 0 done, 1 failed, 2 bad usage or configuration, 3 conflict."""
     out = stdout or sys.stdout
@@ -304,25 +300,21 @@ def _forced(text: str) -> str:
 
 def _logging_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """Accepted before and after the command; after it, only what is given overrides."""
-    default = argparse.SUPPRESS if suppress else None
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        action="count",
-        default=argparse.SUPPRESS if suppress else 0,
-        help="more detail in the logs (-vv: the HTTP libraries' too); tracebacks on errors",
+    counts = (
+        (
+            "-v",
+            "--verbose",
+            "more detail in the logs (-vv: the HTTP libraries' too); tracebacks on errors",
+        ),
+        ("-q", "--quiet", "only warnings and errors in the logs"),
     )
-    parser.add_argument(
-        "-q",
-        "--quiet",
-        action="count",
-        default=argparse.SUPPRESS if suppress else 0,
-        help="only warnings and errors in the logs",
-    )
+    for short, long, help_text in counts:
+        default = argparse.SUPPRESS if suppress else 0
+        parser.add_argument(short, long, action="count", default=default, help=help_text)
     parser.add_argument(
         "--log-format",
-        choices=("text", "json"),
-        default=default,
+        choices=FORMATS,
+        default=argparse.SUPPRESS if suppress else None,
         help="logs on stderr as text or JSON lines (default: text on a terminal, else json)",
     )
 
