@@ -22,6 +22,7 @@ from syncer.logs import (
     JSON_ONLY,
     format_exception,
     progress,
+    register_confluence_secrets,
     register_key_file_secrets,
     register_secrets_from_environ,
     setup_logging,
@@ -113,13 +114,7 @@ def _register_secrets(settings: Settings) -> None:
         register_key_file_secrets(key_file)
     if target is not None:
         credentials = target.credentials
-        register_secrets_from_environ(
-            {
-                "CONFLUENCE_USERNAME": credentials.username or "",
-                "CONFLUENCE_API_TOKEN": credentials.api_token or "",
-                "CONFLUENCE_TOKEN": credentials.pat or "",
-            }
-        )
+        register_confluence_secrets(credentials.username, credentials.api_token, credentials.pat)
 
 
 def _sync(

@@ -81,12 +81,22 @@ def register_secret(value: str) -> None:
 
 
 def register_secrets_from_environ(environ: Mapping[str, str]) -> None:
-    """The Confluence credentials, and the Basic-auth header value built from the pair."""
-    for name in ("CONFLUENCE_API_TOKEN", "CONFLUENCE_TOKEN"):
-        register_secret(environ.get(name, ""))
-    username, token = environ.get("CONFLUENCE_USERNAME"), environ.get("CONFLUENCE_API_TOKEN")
-    if username and token:
-        register_secret(base64.b64encode(f"{username}:{token}".encode()).decode())
+    """The Confluence credentials in the environment (before the config is even read)."""
+    register_confluence_secrets(
+        environ.get("CONFLUENCE_USERNAME"),
+        environ.get("CONFLUENCE_API_TOKEN"),
+        environ.get("CONFLUENCE_TOKEN"),
+    )
+
+
+def register_confluence_secrets(
+    username: str | None, api_token: str | None, pat: str | None
+) -> None:
+    """The tokens, wherever they were read from, and the Basic-auth value built from the pair."""
+    register_secret(api_token or "")
+    register_secret(pat or "")
+    if username and api_token:
+        register_secret(base64.b64encode(f"{username}:{api_token}".encode()).decode())
 
 
 def register_key_file_secrets(path: Path | str) -> None:
