@@ -31,6 +31,7 @@ from syncer.merge import CONFLICT, UNMANAGED, Force
 from syncer.plan import ConflictView, PagePlan, Plan
 from syncer.report import (
     RunFacts,
+    changed_pages,
     conflict_lines,
     diff_lines,
     markdown_report,
@@ -191,9 +192,7 @@ def _refresh_index(
 ) -> None:
     """Rebuild the topic index when this run changed a year page (a minor edit: the year
     pages already notified their watchers)."""
-    written = {
-        page.title: saved.body for page, saved in outcome.written if saved and page.merge.changed
-    }
+    written = {page.title: page.body for page in changed_pages(outcome.written)}
     index = refresh_index(store.minor_edits(), settings, written)
     if index and out:
         print(f"{index.title}: saved version {index.version}", file=out)

@@ -50,15 +50,14 @@ def conflict_lines(views: Iterable[ConflictView], colour: bool = False) -> Itera
             synced = f"as last synced (version {view.base_version})"
             sides = [(synced, base, "in the doc now", doc), (synced, base, "on the page now", page)]
         for before_label, before, after_label, after in sides:
-            lines = difflib.unified_diff(
-                before.splitlines(),
-                after.splitlines(),
-                f"{when} {before_label}",
-                f"{when} {after_label}",
-                n=2,
-                lineterm="",
+            yield from _diff(
+                before, after, f"{when} {before_label}", f"{when} {after_label}", colour
             )
-            yield from (_colour(line) if colour else line for line in lines)
+
+
+def changed_pages(written: Written) -> list[Page]:
+    """The pages a run edited (not those where it only recorded sync state)."""
+    return [saved for page, saved in written if saved is not None and page.merge.changed]
 
 
 def saved_text(page: PagePlan, saved: Page | None) -> str:
@@ -90,7 +89,7 @@ class RunFacts:
 
     @property
     def pages_written(self) -> int:
-        return sum(1 for page, saved in self.written if saved is not None and page.merge.changed)
+        return len(changed_pages(self.written))
 
     def line(self) -> str:
         """How it ended, pages written, meetings by status, HTTP requests and duration."""
@@ -173,15 +172,15 @@ def diff_lines(plan: Plan, colour: bool = False) -> Iterable[str]:
         before = storage_markdown(page.current.body) if page.current else ""
         after = storage_markdown(page.merge.body)
         label = f"{page.title} (version {page.current.version})" if page.current else "/dev/null"
-        lines = difflib.unified_diff(
-            before.splitlines(),
-            after.splitlines(),
-            label,
-            f"{page.title} (after sync)",
-            n=2,
-            lineterm="",
-        )
-        yield from (_colour(line) if colour else line for line in lines)
+        yield from _diff(before, after, label, f"{page.title} (after sync)", colour)
+
+
+def _diff(before: str, after: str, from_label: str, to_label: str, colour: bool) -> Iterable[str]:
+    """A unified diff with two lines of context, coloured for a terminal when asked."""
+    lines = difflib.unified_diff(
+        before.splitlines(), after.splitlines(), from_label, to_label, n=2, lineterm=""
+    )
+    return (_colour(line) if colour else line for line in lines)
 
 
 def plan_json(
