@@ -122,8 +122,7 @@ def section_heading_level(body: str, *, day_first: bool = False) -> int:
 
 def section_of(body: str, date: dt.date, *, day_first: bool = False) -> str | None:
     """The raw section of one meeting on a page, e.g. from an older version of it."""
-    _, chunks = _split(body, day_first)
-    return next((chunk.raw for chunk in chunks if chunk.date == date), None)
+    return next((raw for d, raw in dated_sections(body, day_first=day_first) if d == date), None)
 
 
 def merge_page(
