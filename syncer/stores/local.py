@@ -8,10 +8,11 @@ crash never leaves a half-written page.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +57,8 @@ class LocalPageStore:
 
     def save_state(self, page: Page, state: SyncState) -> Page:
         meta = {**self._meta(page.title), "state": state.to_json()}
-        try:
-            _atomic_write(self._path(page.title, ".meta.json"), json.dumps(meta, indent=2) + "\n")
-        except OSError as error:
-            raise PageError(f"cannot write page '{page.title}' in {self.folder}: {error}") from None
+        with self._writing(page.title):
+            self._write_meta(page.title, meta)
         return Page(page.title, page.body, page.version, page.id, state)
 
     def version_body(self, page: Page, version: int) -> str | None:
@@ -71,14 +70,23 @@ class LocalPageStore:
     def _write(self, title: str, body: str, version: int, state: SyncState, message: str) -> Page:
         meta = {"title": title, "version": version, "message": message, "state": state.to_json()}
         meta.update(self._labels(title))
-        try:
+        with self._writing(title):
             self._old(title, version).parent.mkdir(parents=True, exist_ok=True)
             _atomic_write(self._old(title, version), body)
             _atomic_write(self._path(title, ".xhtml"), body)
-            _atomic_write(self._path(title, ".meta.json"), json.dumps(meta, indent=2) + "\n")
+            self._write_meta(title, meta)
+        return Page(title, body, version, str(self._path(title, ".xhtml")), state)
+
+    @contextlib.contextmanager
+    def _writing(self, title: str) -> Iterator[None]:
+        """A failed write is one clear error naming the page and the folder."""
+        try:
+            yield
         except OSError as error:
             raise PageError(f"cannot write page '{title}' in {self.folder}: {error}") from None
-        return Page(title, body, version, str(self._path(title, ".xhtml")), state)
+
+    def _write_meta(self, title: str, meta: dict[str, Any]) -> None:
+        _atomic_write(self._path(title, ".meta.json"), json.dumps(meta, indent=2) + "\n")
 
     def _labels(self, title: str) -> dict[str, list[str]]:
         """The ``labels`` kept in the metadata: those already there stay, ours are added (as on
