@@ -86,6 +86,10 @@ class _ConfluencePages:
         return data
 
     def _read_labels(self, page_id: str) -> set[str]:
+        path = self._labels_path(page_id)
+        return _label_names(self.api.call("GET", path, params={"limit": LABELS_LIMIT})) or set()
+
+    def _labels_path(self, page_id: str) -> str:
         raise NotImplementedError
 
     def save_state(self, page: Page, state: SyncState) -> Page:
@@ -181,9 +185,8 @@ class DataCenterPages(_ConfluencePages):
     def _read_page(self, data: dict[str, Any]) -> Page:
         return _v1_page(self._seen(data, (data.get("metadata") or {}).get("labels")))
 
-    def _read_labels(self, page_id: str) -> set[str]:
-        path = f"rest/api/content/{page_id}/label"
-        return _label_names(self.api.call("GET", path, params={"limit": LABELS_LIMIT})) or set()
+    def _labels_path(self, page_id: str) -> str:
+        return f"rest/api/content/{page_id}/label"
 
     def _create_request(self, title: str, body: str) -> tuple[str, dict[str, Any]]:
         parent = self._new_parent_id()
@@ -329,9 +332,8 @@ class CloudPages(_ConfluencePages):
             self._space = found[0]
         return self._space
 
-    def _read_labels(self, page_id: str) -> set[str]:
-        path = f"api/v2/pages/{page_id}/labels"
-        return _label_names(self.api.call("GET", path, params={"limit": LABELS_LIMIT})) or set()
+    def _labels_path(self, page_id: str) -> str:
+        return f"api/v2/pages/{page_id}/labels"
 
     def _property(self, page_id: str) -> dict[str, Any] | None:
         path = f"api/v2/pages/{page_id}/properties"
