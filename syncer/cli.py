@@ -15,7 +15,7 @@ from typing import TextIO, TypeVar
 
 from syncer.check import Clock, run_checks, utc_now
 from syncer.connect import Source, http_requests, open_source, open_store
-from syncer.errors import EXIT_FAILED, EXIT_OK, SectionConflict, SyncerError
+from syncer.errors import EXIT_FAILED, EXIT_OK, PageError, SectionConflict, SyncerError
 from syncer.index import refresh_index
 from syncer.logs import (
     FORMATS,
@@ -142,8 +142,11 @@ def _sync(
     plan = planner.plan(document, source.name, _window(args, settings, now))
     outcome.plan = plan
     views = planner.conflict_views(plan) if args.dry_run else []
+    for warning in plan.warnings():
+        log.warning("%s", warning)
     if args.dry_run:
         _show(args.format, plan, views, None, out)
+        _raise_for_problems(plan)
         return EXIT_OK
     outcome.written = apply_plan(plan, planner)
     outcome.plan = plan = plan.with_pages(page for page, _ in outcome.written)
@@ -153,6 +156,7 @@ def _sync(
         log.info("%s", note)
     for note in _unmanaged_note(plan):
         log.warning("%s", note)
+    _raise_for_problems(plan)
     _raise_for_conflicts(plan)
     return EXIT_OK
 
@@ -255,6 +259,13 @@ def _unmanaged_note(plan: Plan) -> list[str]:
         f"kept hand-made {where}: it differs from the doc; --force DATE replaces it"
         " with the doc's version"
     ]
+
+
+def _raise_for_problems(plan: Plan) -> None:
+    """A page that could not be written safely fails the run, after the others were written."""
+    problems = plan.problems()
+    if problems:
+        raise PageError("; ".join(problems))
 
 
 def _raise_for_conflicts(plan: Plan) -> None:

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from syncer.merge import dated_sections
 from syncer.model import plain_text
+from syncer.page_view import PageView, heading_text
 from syncer.parse import ParseOptions, read_topic
+from syncer.reading import reader_form_of
 from syncer.render import NOBODY, People, status_macro
 from syncer.settings import Settings
-from syncer.storage import canonical, parse_fragment
+from syncer.storage import parse_fragment
 from syncer.stores.base import Page, PageStore, SyncState, on_lost_race
 from syncer.xml_text import escape
 
@@ -51,21 +52,25 @@ class Row:
     topic: str
 
 
-def topics_of(title: str, body: str, options: ParseOptions, people: People = NOBODY) -> list[Row]:
+def topics_of(
+    title: str, page: PageView | str, options: ParseOptions, people: People = NOBODY
+) -> list[Row]:
     """The top-level list items of each dated section of a page, in page order."""
+    view = page if isinstance(page, PageView) else PageView(page, options.day_first)
     rows: list[Row] = []
-    for date, raw in dated_sections(body, day_first=options.day_first):
-        section = parse_fragment(raw)
-        anchor = " ".join("".join(section[0].itertext()).split())
-        for block in section[1:]:
+    for section in view.sections:
+        anchor = " ".join(heading_text(section.nodes[0]).split())
+        for block in section.nodes[1:]:
             if _local(block) in ("ul", "ol"):
                 items = (item for item in block if _local(item) == "li")
-                rows.extend(_row(date, title, anchor, item, options, people) for item in items)
+                rows.extend(
+                    _row(section.date, title, anchor, item, options, people) for item in items
+                )
     return rows
 
 
 def index_body(
-    pages: Iterable[tuple[str, str]], options: ParseOptions, people: People = NOBODY
+    pages: Iterable[tuple[str, PageView | str]], options: ParseOptions, people: People = NOBODY
 ) -> str:
     """The index page's storage body for (title, body) pages: one sortable table, newest
     first (topics of one date in page order)."""
@@ -76,9 +81,10 @@ def index_body(
     return f"{INTRO}<table><tbody>{header}{table}</tbody></table>\n"
 
 
-def linked_titles(body: str) -> list[str]:
+def linked_titles(index: etree._Element | str) -> list[str]:
     """The pages an index body links to, in order: the year pages it listed last time."""
-    pages = parse_fragment(body).iter(f"{{{_RI}}}page")
+    parsed = parse_fragment(index) if isinstance(index, str) else index
+    pages = parsed.iter(f"{{{_RI}}}page")
     return list(dict.fromkeys(page.get(f"{{{_RI}}}content-title") or "" for page in pages))
 
 
@@ -98,10 +104,11 @@ def _refresh(
     store: PageStore, settings: Settings, title: str, written: Mapping[str, str]
 ) -> Page | None:
     current = store.find(title)
-    listed = linked_titles(current.body) if current else []
+    parsed = parse_fragment(current.body) if current else None
+    listed = linked_titles(parsed) if parsed is not None else []
     pages = _year_pages(store, settings, [*written, *listed], written)
     body = index_body(pages.items(), settings.parse, settings.people)
-    if current is not None and canonical(current.body) == canonical(body):
+    if parsed is not None and reader_form_of(parsed) == reader_form_of(parse_fragment(body)):
         return None
     message = f"notes sync: topic index of {len(pages)} page{'s' if len(pages) > 1 else ''}"
     if current is None:

@@ -1,26 +1,32 @@
-"""Rendered meetings + an archive page body → the new body and a decision per meeting.
+"""Rendered meetings + an archive page → the new body and a decision per meeting.
 
-The page is a hand-kept preamble, then dated sections, newest first. Only sections of meetings
-in the doc are touched; everything else is kept as the same raw text. Whether a section may be
-replaced is a three-way question, answered per meeting from the state kept with the page (what
-we wrote last time), the page now and the doc now:
+The page holds dated sections wherever people put them (``page_view``), among content that
+is not ours. Only sections of meetings in the doc are touched; everything else is kept as the
+same raw text. Whether a section may be replaced is a three-way question, answered per meeting
+from the state kept with the page (what we wrote last time), the page now and the doc now,
+comparing what a reader sees (``reading``), never markup:
 
 - the page section is as we left it: it follows the doc (``updated`` or ``unchanged``);
 - a person edited it and the doc did not change since: their edit stays (``edited``);
 - both changed: ``conflict``, the page's version stays until forced;
 - we never wrote it (hand-made history): adopted when identical, else ``unmanaged`` and kept.
+
+Where a section cannot be replaced or placed without harming what is around it, nothing is
+written to the page, and the result says why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from syncer.dates import read_date
-from syncer.render import DEFAULT_HEADING_LEVEL
-from syncer.storage import Segment, canonical, digest, heading_level, segments, text_of
+from syncer.comments import Comment, anchored, comments_in
+from syncer.fingerprint import FORM, FORMS, meeting_fingerprint
+from syncer.model import Meeting
+from syncer.page_view import PageView, Section
+from syncer.reading import PAGE_FORM, Node, reader_form, section_hash
+from syncer.storage import digest, parse_fragment
 from syncer.stores.base import Written
 
 ADDED, UPDATED, UNCHANGED, KEPT = "added", "updated", "unchanged", "kept"
@@ -36,8 +42,6 @@ LABELS = {
     UNMANAGED: "unmanaged (differs)",
     UPCOMING: "upcoming",
 }
-_LEADING_HEADING = re.compile(r"\s*<h([1-6])[\s>]")
-_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,15 @@ class Force:
 
 @dataclass(frozen=True)
 class Rendered:
-    """A meeting ready to merge: its storage section and the fingerprint of its doc content."""
+    """A meeting ready to merge: its storage section, rendered at the heading level the page
+    gives it, and the fingerprint of its doc content in each form (``fingerprint.FORMS``)."""
 
     section: str
-    doc: str
+    doc: Mapping[int, str]
+
+    @classmethod
+    def of(cls, section: str, meeting: Meeting) -> Rendered:
+        return cls(section, {form: meeting_fingerprint(meeting, form) for form in FORMS})
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ class Decision:
 
 @dataclass(frozen=True)
 class Clash:
-    """Both sides of a conflict as they are now: the page's section and the doc's."""
+    """Both sides of a conflict as a reader sees them now: the page's section and the doc's."""
 
     page: str
     doc: str
@@ -86,47 +95,31 @@ class Clash:
 
 @dataclass(frozen=True)
 class MergeResult:
-    """The new body, what happened to each meeting (newest first), and the state to store."""
+    """The new body, what happened to each meeting (newest first), the state to store, what
+    the plan must say before anything is written (``notes``), and why nothing may be written
+    to the page at all (``blocked``; then the body is the page's as it was)."""
 
     body: str
     decisions: tuple[Decision, ...]
     state: Mapping[str, Written] = field(default_factory=dict)
     clashes: Mapping[dt.date, Clash] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    blocked: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
-        return any(d.status in (ADDED, UPDATED) for d in self.decisions)
+        return not self.blocked and any(d.status in (ADDED, UPDATED) for d in self.decisions)
 
     @property
     def settled(self) -> bool:
         """Whether every meeting follows the doc: only then may the doc revision be recorded
         as synced, so a run that skips unchanged revisions never hides a kept section."""
-        return not any(d.status in (EDITED, CONFLICT, UNMANAGED) for d in self.decisions)
-
-
-@dataclass
-class _Chunk:
-    """A dated section (``date`` set) or other content between sections, as raw text."""
-
-    raw: str
-    date: dt.date | None = None
-
-
-def section_heading_level(body: str, *, day_first: bool = False) -> int:
-    """The heading level the page already uses for its dates, so new sections match it."""
-    parts = segments(body)
-    for index, _ in _date_headings(parts, day_first):
-        return heading_level(parts[index])
-    return DEFAULT_HEADING_LEVEL
-
-
-def section_of(body: str, date: dt.date, *, day_first: bool = False) -> str | None:
-    """The raw section of one meeting on a page, e.g. from an older version of it."""
-    return next((raw for d, raw in dated_sections(body, day_first=day_first) if d == date), None)
+        unsettled = (EDITED, CONFLICT, UNMANAGED)
+        return not self.blocked and not any(d.status in unsettled for d in self.decisions)
 
 
 def merge_page(
-    body: str,
+    page: PageView | str,
     rendered: Mapping[dt.date, Rendered],
     state: Mapping[str, Written],
     *,
@@ -138,180 +131,164 @@ def merge_page(
 
     ``version`` is the page version the new body would be saved as, recorded with each
     section written; a section adopted as it stands is held by the version before it."""
-    preamble, chunks = _split(body, day_first)
-    new_state = dict(state)
-    decided: dict[dt.date, Decision] = {}
-    clashes: dict[dt.date, Clash] = {}
-    for chunk in chunks:
-        date = chunk.date
-        if date is None or date in decided:
-            continue
-        if date not in rendered:
-            decided[date] = Decision(date, KEPT, "not in the doc")
-            continue
-        wanted = rendered[date]
-        section = _at_level(wanted.section, _leading_level(chunk.raw))
-        target = canonical(section)
-        status, reason = _decide(canonical(chunk.raw), target, wanted.doc, state, date, force)
-        decided[date] = Decision(date, status, reason)
-        if status == UPDATED:
-            chunk.raw = _replace_keeping_tail(chunk.raw, section)
-            new_state[date.isoformat()] = Written(digest(target), wanted.doc, version)
-        elif status == UNCHANGED and not _recorded(state, date, target, wanted.doc):
-            new_state[date.isoformat()] = Written(digest(target), wanted.doc, version - 1)
-        elif status == CONFLICT:
-            clashes[date] = Clash(chunk.raw, section)
-    pending = []
-    for date in sorted((d for d in rendered if d not in decided), reverse=True):
-        decided[date] = _missing(date, rendered[date], state.get(date.isoformat()), force)
-        if decided[date].status == ADDED:
-            pending.append(date)
-            new_state[date.isoformat()] = Written(
-                digest(canonical(rendered[date].section)), rendered[date].doc, version
+    view = page if isinstance(page, PageView) else PageView(page, day_first)
+    merger = _Merger(view, rendered, state, force, version)
+    merger.run()
+    return merger.result()
+
+
+class _Merger:
+    """One merge: the decisions, edits and state it gathers as it goes over the meetings."""
+
+    def __init__(
+        self,
+        view: PageView,
+        rendered: Mapping[dt.date, Rendered],
+        state: Mapping[str, Written],
+        force: Force,
+        version: int,
+    ) -> None:
+        self.view, self.rendered, self.state = view, rendered, state
+        self.force, self.version = force, version
+        self.nodes = _parsed(rendered)
+        self.new_state = dict(state)
+        self.decided: dict[dt.date, Decision] = {}
+        self.clashes: dict[dt.date, Clash] = {}
+        self.edits: list[tuple[int, int, str]] = []
+        self.notes: list[str] = []
+        self.blocked: list[str] = []
+
+    def run(self) -> None:
+        for section in self.view.sections:
+            if section.date not in self.decided:
+                self._on_page(section)
+        for date in sorted((d for d in self.rendered if d not in self.decided), reverse=True):
+            self._missing(date)
+
+    def result(self) -> MergeResult:
+        decisions = tuple(self.decided[d] for d in sorted(self.decided, reverse=True))
+        if self.blocked or not self.edits:
+            state = self.state if self.blocked else self.new_state
+            return MergeResult(
+                self.view.body, decisions, state, self.clashes, (), tuple(self.blocked)
             )
-        elif decided[date].status == CONFLICT:
-            clashes[date] = Clash("", rendered[date].section)
-    if not any(d.status in (ADDED, UPDATED) for d in decided.values()):
-        new_body = body
-    else:
-        sections = {date: rendered[date].section for date in pending}
-        new_body = preamble + "".join(_interleave(chunks, pending, sections))
-    decisions = tuple(decided[d] for d in sorted(decided, reverse=True))
-    return MergeResult(new_body, decisions, new_state, clashes)
+        body = self.view.spliced(self.edits)
+        return MergeResult(body, decisions, self.new_state, self.clashes, tuple(self.notes))
 
+    def _on_page(self, section: Section) -> None:
+        date = section.date
+        if date not in self.rendered:
+            self.decided[date] = Decision(date, KEPT, "not in the doc")
+            return
+        wanted, nodes = self.rendered[date], self.nodes[date]
+        target = reader_form(nodes)
+        status, reason = self._decide(section, target, wanted)
+        self.decided[date] = Decision(date, status, reason)
+        if status == UPDATED:
+            self._replace(section, nodes, wanted, target)
+        elif status == UNCHANGED and not self._recorded(section, wanted):
+            self.new_state[date.isoformat()] = self._written(target, wanted, self.version - 1)
+        elif status == CONFLICT:
+            self.clashes[date] = Clash(self.view.reader_form(section), target)
 
-def _decide(
-    current: str,
-    target: str,
-    doc: str,
-    state: Mapping[str, Written],
-    date: dt.date,
-    force: Force,
-) -> tuple[str, str]:
-    """The three-way decision for a meeting on the page and in the doc (canonical forms)."""
-    ours = state.get(date.isoformat())
-    if current == target:
-        return UNCHANGED, "page matches the doc" if ours else "hand-made section matches: adopted"
-    if ours is None:
-        if date in force:
-            return UPDATED, "forced over a hand-made section"
-        return UNMANAGED, "hand-made section differs from the doc; --force DATE replaces it"
-    if digest(current) == ours.page:
-        if ours.doc == doc:
-            return UPDATED, "rendered anew by this notes-sync release"
-        return UPDATED, "changed in the doc"
-    if date in force:
-        return UPDATED, "forced over an edit made in Confluence"
-    if ours.doc == doc:
-        return EDITED, "edited in Confluence, unchanged in the doc since the last sync"
-    if ours.doc is None:
-        return CONFLICT, "edited in Confluence; the doc may have changed (older sync state)"
-    return CONFLICT, "edited in Confluence and changed in the doc"
+    def _decide(self, section: Section, target: str, wanted: Rendered) -> tuple[str, str]:
+        """The three-way decision for a meeting on the page and in the doc."""
+        date, ours = section.date, self.state.get(section.date.isoformat())
+        if self.view.reader_form(section) == target:
+            adopted = "hand-made section matches: adopted"
+            return UNCHANGED, "page matches the doc" if ours else adopted
+        if ours is None:
+            if date in self.force:
+                return UPDATED, "forced over a hand-made section"
+            return UNMANAGED, "hand-made section differs from the doc; --force DATE replaces it"
+        if section_hash(section.nodes, ours.page_form) == ours.page:
+            if _same_doc(ours, wanted):
+                return UPDATED, "rendered anew by this notes-sync release"
+            return UPDATED, "changed in the doc"
+        if date in self.force:
+            return UPDATED, "forced over an edit made in Confluence"
+        if _same_doc(ours, wanted):
+            return EDITED, "edited in Confluence, unchanged in the doc since the last sync"
+        if ours.doc is None:
+            return CONFLICT, "edited in Confluence; the doc may have changed (older sync state)"
+        return CONFLICT, "edited in Confluence and changed in the doc"
 
+    def _replace(self, section: Section, nodes: list[Node], wanted: Rendered, target: str) -> None:
+        date = section.date.isoformat()
+        twice = len(self.view.dated(section.date)) > 1
+        if twice or section.unsafe:
+            why = "it has more than one heading on this page" if twice else section.unsafe
+            self.blocked.append(
+                f"cannot replace the section of {date} safely: {why}; merge or move it by hand"
+            )
+            return
+        text = wanted.section
+        comments = comments_in(section.nodes)
+        if comments:
+            text, lost = anchored(nodes, comments)
+            self.notes += [_lost_place(comment, date) for comment in lost]
+        raw = self.view.raw(section)
+        self.edits.append((section.start, section.end, text + (raw[len(raw.rstrip()) :] or "\n")))
+        self.new_state[date] = self._written(target, wanted, self.version)
 
-def _recorded(state: Mapping[str, Written], date: dt.date, target: str, doc: str) -> bool:
-    ours = state.get(date.isoformat())
-    return ours is not None and ours.page == digest(target) and ours.doc == doc
+    def _recorded(self, section: Section, wanted: Rendered) -> bool:
+        """Whether the state already says this section is ours, in whatever form it was made."""
+        ours = self.state.get(section.date.isoformat())
+        return (
+            ours is not None
+            and section_hash(section.nodes, ours.page_form) == ours.page
+            and _same_doc(ours, wanted)
+        )
 
-
-def _missing(date: dt.date, wanted: Rendered, ours: Written | None, force: Force) -> Decision:
-    """A doc meeting with no section on the page: new, or one a person removed from the page."""
-    if ours is None:
-        return Decision(date, ADDED, "new in the doc")
-    if date in force:
-        return Decision(date, ADDED, "forced back after being removed in Confluence")
-    if ours.doc == wanted.doc:
-        return Decision(date, EDITED, "removed in Confluence, unchanged in the doc since")
-    return Decision(date, CONFLICT, "removed in Confluence and changed in the doc")
-
-
-def _replace_keeping_tail(raw: str, section: str) -> str:
-    return section + (raw[len(raw.rstrip()) :] or "\n")
-
-
-def _interleave(
-    chunks: list[_Chunk], pending: list[dt.date], rendered: Mapping[dt.date, str]
-) -> list[str]:
-    """Insert new sections (newest first) before the first older one, else after the last,
-    ahead of a trailer such as a footer, unless the trailer would then read as part of them."""
-    last_section = max((i for i, c in enumerate(chunks) if c.date), default=len(chunks) - 1)
-    out: list[str] = []
-    queue = list(pending)
-    for index, chunk in enumerate(chunks):
-        if chunk.date is not None:
-            while queue and queue[0] > chunk.date:
-                out.append(rendered[queue.pop(0)] + "\n")
-        out.append(chunk.raw)
-        if index == last_section and _ends_sections(chunks[index + 1 :], queue, rendered):
-            out.extend(rendered[date] + "\n" for date in queue)
-            queue = []
-    out.extend(rendered[date] + "\n" for date in queue)
-    return out
-
-
-def _ends_sections(
-    trailer: list[_Chunk], queue: list[dt.date], rendered: Mapping[dt.date, str]
-) -> bool:
-    """Whether the trailer starts with a heading that ends each queued section."""
-    if not trailer or not queue:
-        return True
-    level = _leading_level(trailer[0].raw)
-    return bool(level) and all(level <= _leading_level(rendered[date]) for date in queue)
-
-
-def _at_level(section: str, level: int) -> str:
-    """Our rendered section with its headings shifted so its date heading is at ``level``:
-    a section replaced in place keeps the level the page gave it."""
-    delta = level - _leading_level(section)
-    if not level or not delta:
-        return section
-
-    def shift(match: re.Match[str]) -> str:
-        new = int(match[1]) + delta
-        if new > 6:  # no deeper heading exists: it stays visible without ending the section
-            return f"<p><strong>{match[2]}</strong></p>"
-        return f"<h{max(1, new)}>{match[2]}</h{max(1, new)}>"
-
-    return _HEADING.sub(shift, section)
-
-
-def _leading_level(raw: str) -> int:
-    match = _LEADING_HEADING.match(raw)
-    return int(match.group(1)) if match else 0
-
-
-def _split(body: str, day_first: bool) -> tuple[str, list[_Chunk]]:
-    """The preamble, then chunks: each dated section runs until a heading as high as its own."""
-    parts = segments(body)
-    dated = dict(_date_headings(parts, day_first))
-    first = min(dated, default=len(parts))
-    preamble = "".join(part.raw for part in parts[:first])
-    chunks: list[_Chunk] = []
-    level = 0
-    for index in range(first, len(parts)):
-        part = parts[index]
-        this_level = heading_level(part)
-        if index in dated:
-            level = this_level
-            chunks.append(_Chunk(part.raw, dated[index]))
-        elif this_level and this_level <= level:
-            level = 0
-            chunks.append(_Chunk(part.raw))
+    def _missing(self, date: dt.date) -> None:
+        """A doc meeting with no section on the page: new, or one a person removed."""
+        wanted, ours = self.rendered[date], self.state.get(date.isoformat())
+        if ours is None:
+            decision = Decision(date, ADDED, "new in the doc")
+        elif date in self.force:
+            decision = Decision(date, ADDED, "forced back after being removed in Confluence")
+        elif _same_doc(ours, wanted):
+            decision = Decision(date, EDITED, "removed in Confluence, unchanged in the doc since")
         else:
-            chunks[-1].raw += part.raw
-    return preamble, chunks
+            decision = Decision(date, CONFLICT, "removed in Confluence and changed in the doc")
+        self.decided[date] = decision
+        if decision.status == CONFLICT:
+            self.clashes[date] = Clash("", reader_form(self.nodes[date]))
+        if decision.status != ADDED:
+            return
+        placement = self.view.placement(date)
+        if placement.unsafe:
+            self.blocked.append(f"cannot place {date.isoformat()} safely: {placement.unsafe}")
+            return
+        self.edits.append((placement.offset, placement.offset, wanted.section + "\n"))
+        target = reader_form(self.nodes[date])
+        self.new_state[date.isoformat()] = self._written(target, wanted, self.version)
+
+    @staticmethod
+    def _written(target: str, wanted: Rendered, version: int) -> Written:
+        return Written(digest(target), wanted.doc[FORM], version, PAGE_FORM, FORM)
 
 
-def _date_headings(parts: list[Segment], day_first: bool) -> Iterator[tuple[int, dt.date]]:
-    """(index, date) of each top-level heading whose whole text is a date."""
-    for index, part in enumerate(parts):
-        if heading_level(part):
-            date = read_date(text_of(part.raw), day_first=day_first)
-            if date is not None:
-                yield index, date
+def _same_doc(ours: Written, wanted: Rendered) -> bool:
+    return ours.doc is not None and wanted.doc.get(ours.doc_form) == ours.doc
 
 
-def dated_sections(body: str, *, day_first: bool = False) -> list[tuple[dt.date, str]]:
-    """Each dated section of a page as (date, raw text), in page order: what the index reads."""
-    _, chunks = _split(body, day_first)
-    return [(chunk.date, chunk.raw) for chunk in chunks if chunk.date is not None]
+def _lost_place(comment: Comment, date: str) -> str:
+    words = " ".join(comment.words.split())
+    shown = words if len(words) <= 40 else words[:39] + "…"
+    return f"the comment on {shown!r} in {date} loses its place: its words are no longer there"
+
+
+def _parsed(rendered: Mapping[dt.date, Rendered]) -> dict[dt.date, list[Node]]:
+    """Every rendered section's elements, from one parse of them all."""
+    dates = list(rendered)
+    wrapped = "".join(f"<section>{rendered[d].section}</section>" for d in dates)
+    root = parse_fragment(wrapped)
+    return {date: list(holder) for date, holder in zip(dates, root, strict=True)}
+
+
+def section_of(body: str, date: dt.date, *, day_first: bool = False) -> str | None:
+    """The raw section of one meeting on a page, e.g. from an older version of it."""
+    view = PageView(body, day_first)
+    found = view.dated(date)
+    return view.raw(found[0]) if found else None

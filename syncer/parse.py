@@ -67,9 +67,15 @@ def meeting_date(block: Block, options: ParseOptions) -> dt.date | None:
         return None
     if len(block.inlines) == 1 and isinstance(block.inlines[0], DateChip):
         return block.inlines[0].date
-    # Read the text as the rendered page will show it, so page and doc agree on dates.
-    text = "".join(inline.text for inline in block.inlines if isinstance(inline, Text))
+    # Read the text as the page reads its headings (a chip as its date), so they agree.
+    text = "".join(_heading_text(inline) for inline in block.inlines)
     return read_date(legal(text), day_first=options.day_first)
+
+
+def _heading_text(inline: Inline) -> str:
+    if isinstance(inline, Text):
+        return inline.text
+    return inline.date.isoformat() if isinstance(inline, DateChip) else ""
 
 
 def _meetings_of(blocks: Iterable[Block], options: ParseOptions) -> Iterable[Meeting]:

@@ -19,6 +19,7 @@ from syncer.merge import (
     MergeResult,
 )
 from syncer.model import Meeting
+from syncer.page_view import PageView
 from syncer.stores.base import Page
 
 ORDER = (ADDED, UPDATED, CONFLICT, EDITED, UNMANAGED, UPCOMING, UNCHANGED, KEPT)
@@ -34,12 +35,19 @@ class PagePlan:
     meetings: tuple[Meeting, ...] = ()
     revision: str | None = None
     upcoming: tuple[dt.date, ...] = ()
+    view: PageView | None = None  # the page as parsed for the merge; None if not compared
 
     @property
     def action(self) -> str:
+        if self.merge.blocked:
+            return "blocked"
         if not self.merge.changed:
             return "none"
         return "create" if self.current is None else "update"
+
+    def problems(self) -> list[str]:
+        """Why nothing is written to this page, one line each."""
+        return [f"{self.title}: {reason}" for reason in self.merge.blocked]
 
     def count(self, status: str) -> int:
         return sum(1 for decision in self.merge.decisions if decision.status == status)
@@ -74,6 +82,14 @@ class Plan:
 
     def count(self, status: str) -> int:
         return sum(page.count(status) for page in self.pages)
+
+    def problems(self) -> list[str]:
+        """Why pages are not written: a run that has any fails."""
+        return [problem for page in self.pages for problem in page.problems()]
+
+    def warnings(self) -> list[str]:
+        """What a run must say before it writes: comments that lose their place."""
+        return [f"{page.title}: {note}" for page in self.pages for note in page.merge.notes]
 
 
 @dataclass(frozen=True)

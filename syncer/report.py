@@ -33,6 +33,8 @@ def summary_lines(plan: Plan, every: bool = True) -> Iterable[str]:
             if every or decision.status in NOTABLE:
                 label = LABELS[decision.status]
                 yield f"  {decision.date.isoformat()}  {label:<27}  {decision.reason}".rstrip()
+        yield from (f"  nothing written: {reason}" for reason in page.merge.blocked)
+        yield from (f"  note: {note}" for note in page.merge.notes)
     for note in plan.omitted:
         yield f"note: {note}"
 
@@ -133,6 +135,8 @@ def markdown_report(
             for d in page.merge.decisions
         ]
         out.append("")
+        out += [f"> nothing written: {_cell(reason)}" for reason in page.merge.blocked]
+        out += [f"> note: {_cell(note)}" for note in page.merge.notes]
     out += _fenced("Changes", list(diff_lines(plan)))
     out += _fenced("Conflicts", list(conflict_lines(views)))
     out += [f"> {note}" for note in plan.omitted]
@@ -167,7 +171,7 @@ def _cell(text: str) -> str:
 def diff_lines(plan: Plan, colour: bool = False) -> Iterable[str]:
     """A unified diff, per page that would change, of the page read as Markdown."""
     for page in plan.pages:
-        if page.action == "none":
+        if page.action not in ("create", "update"):
             continue
         before = storage_markdown(page.current.body) if page.current else ""
         after = storage_markdown(page.merge.body)
@@ -198,12 +202,14 @@ def plan_json(
                     "title": page.title,
                     "action": page.action,
                     "version": page.current.version if page.current else None,
-                    "message": page.version_message() if page.action != "none" else None,
+                    "message": page.version_message() if page.merge.changed else None,
                     "saved_version": _saved_version(page, saved),
                     "meetings": [
                         {"date": d.date.isoformat(), "status": d.status, "reason": d.reason}
                         for d in page.merge.decisions
                     ],
+                    "blocked": list(page.merge.blocked),
+                    "notes": list(page.merge.notes),
                 }
                 for page in plan.pages
             ],

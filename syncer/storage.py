@@ -1,16 +1,16 @@
 """Reading storage-format XHTML as Confluence returns it, without changing a byte we keep.
 
-A page body is a sequence of top-level elements. We split it into raw slices (so what we keep
-is kept byte for byte), and parse a slice only to read a heading or compare two sections. HTML
-named entities (``&nbsp;``), CDATA and any ``prefix:`` namespaces are tolerated.
+A body is parsed once with lxml; a tokenizer finds where each element sits in the raw text,
+so what we keep is kept byte for byte and what we replace is cut out exactly. HTML named
+entities (``&nbsp;``), CDATA and any ``prefix:`` namespaces are tolerated.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html.entities
-import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -25,57 +25,46 @@ _TOKEN = re.compile(
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _PREFIX = re.compile(r"</?([A-Za-z_][\w.-]*):")
-_HEADING = re.compile(r"h([1-6])")
 _SPACES = re.compile(r"[\s\u00a0]+")
 # Attributes Confluence adds or rewrites on save; they carry no meaning for a comparison.
 _VOLATILE = re.compile(r"(macro-id|local-id|version-at-save|data-[\w-]+|schema-version)$")
-_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_comments=True)
+_PARSER = etree.XMLParser(
+    resolve_entities=False, huge_tree=True, remove_comments=True, remove_pis=True
+)
 
 
 @dataclass(frozen=True)
-class Segment:
-    """One top-level element with the whitespace after it, as a raw slice of the body."""
+class Span:
+    """Where one element sits in the raw body: its start tag's ``<`` to past its end tag, and
+    its content between the two (empty for a self-closing element)."""
 
-    raw: str
-    tag: str
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
 
 
-def segments(body: str) -> list[Segment]:
-    """Split a body at each top-level element; text before the first one is its own segment."""
-    starts: list[tuple[int, str]] = []
-    depth = 0
+def element_spans(body: str) -> list[Span]:
+    """Every element's span, in document order: the order lxml walks the same body in."""
+    spans: list[Span] = []
+    open_elements: list[tuple[int, str]] = []
     for token in _TOKEN.finditer(body):
         closing, name, _, self_closing = token.groups()
         if name is None:
             continue
         if closing:
-            depth -= 1
-            if depth < 0:
+            if not open_elements:
                 raise PageError(f"page body is not well-formed: unexpected </{name}>")
+            index, _ = open_elements.pop()
+            opened = spans[index]
+            spans[index] = Span(opened.start, token.end(), opened.inner_start, token.start())
             continue
-        if depth == 0:
-            starts.append((token.start(), name))
+        spans.append(Span(token.start(), token.end(), token.end(), token.end()))
         if not self_closing:
-            depth += 1
-    if depth:
+            open_elements.append((len(spans) - 1, name))
+    if open_elements:
         raise PageError("page body is not well-formed: an element is never closed")
-    bounds = [*starts, (len(body), "")]
-    result = [Segment(body[: bounds[0][0]], "")] if bounds[0][0] else []
-    result += [
-        Segment(body[start:end], tag) for (start, tag), (end, _) in itertools.pairwise(bounds)
-    ]
-    return result
-
-
-def heading_level(segment: Segment) -> int:
-    """1-6 for an ``<hN>`` segment, else 0."""
-    match = _HEADING.fullmatch(segment.tag)
-    return int(match.group(1)) if match else 0
-
-
-def text_of(raw: str) -> str:
-    """The text a reader sees in a fragment (used to read a heading's date)."""
-    return "".join(parse_fragment(raw).itertext())
+    return spans
 
 
 def parse_fragment(raw: str) -> etree._Element:
@@ -114,21 +103,25 @@ def digest(canonical_form: str) -> str:
     return hashlib.sha256(canonical_form.encode("utf-8")).hexdigest()[:32]
 
 
-def canonical(raw: str) -> str:
-    """Elements, meaningful attributes and whitespace-collapsed text, in one stable string."""
-    out: list[str] = []
-    for event, node in etree.iterwalk(parse_fragment(raw), events=("start", "end")):
-        if event == "start":
-            attributes = sorted(
-                (etree.QName(key).localname, value)
-                for key, value in node.attrib.items()
-                if not _VOLATILE.search(key)
-            )
-            out.append(f"<{etree.QName(node).localname}{attributes}>")
-            out.append(_squash(node.text))
-        else:
-            out.append(f"</{etree.QName(node).localname}>")
-            out.append(_squash(node.tail))
+def canonical_v1(nodes: Iterable[etree._Element]) -> str:
+    """The first release's form of a section (page hashes of form 1): elements, attributes
+    but those matching ``_VOLATILE`` and whitespace-collapsed text. Kept exactly as it was, so
+    state written by that release is still read right."""
+    out: list[str] = ["<root[]>"]
+    for node in nodes:
+        for event, element in etree.iterwalk(node, events=("start", "end")):
+            if event == "start":
+                attributes = sorted(
+                    (etree.QName(key).localname, value)
+                    for key, value in element.attrib.items()
+                    if not _VOLATILE.search(key)
+                )
+                out.append(f"<{etree.QName(element).localname}{attributes}>")
+                out.append(_squash(element.text))
+            else:
+                out.append(f"</{etree.QName(element).localname}>")
+                out.append(_squash(element.tail))
+    out.append("</root>")
     return "".join(out)
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from syncer.fingerprint import meeting_fingerprint
 from syncer.merge import (
     UNCHANGED,
     UPCOMING,
@@ -18,10 +19,9 @@ from syncer.merge import (
     MergeResult,
     Rendered,
     merge_page,
-    section_heading_level,
-    section_of,
 )
 from syncer.model import Document, Meeting
+from syncer.page_view import PageView
 from syncer.parse import ParseOptions, parse_document
 from syncer.plan import ConflictView, PagePlan, Plan
 from syncer.render import NOBODY, People, render_meeting
@@ -80,11 +80,19 @@ def revision_tag(
     revision: str | None, options: ParseOptions, people: People = NOBODY
 ) -> str | None:
     """The doc revision together with how we read and render it: a changed alias or a person
-    added to ``[people]`` re-renders the page even though the doc did not change."""
+    added to ``[people]`` re-renders the page even though the doc did not change. Spelled
+    out field by field, so that only a change of these settings changes it."""
     if not revision:
         return None
-    reading = hashlib.sha256(f"{RENDERING}|{options!r}|{people!r}".encode()).hexdigest()[:12]
-    return f"{revision}|{reading}"
+    how = {
+        "rendering": RENDERING,
+        "aliases": sorted(options.aliases.items()),
+        "day_first": options.day_first,
+        "people": sorted(people.users.items()),
+        "usernames": people.usernames,
+    }
+    text = json.dumps(how, sort_keys=True, ensure_ascii=False)
+    return f"{revision}|{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
 @dataclass(frozen=True)
@@ -120,30 +128,35 @@ class Planner:
     ) -> PagePlan:
         current = self.store.find(title)
         _log_read(title, current)
+        view = None
         if current and not self.force and _already_synced(current, meetings, revision):
             log.debug("page %r already holds doc revision %s: not compared", title, revision)
             merged = _unchanged(current, meetings)
         else:
-            merged = self._merge(current, meetings)
+            view = PageView(current.body if current else NEW_PAGE_PREAMBLE, self._day_first)
+            merged = self._merge(view, current, meetings)
         later = tuple(Decision(d, UPCOMING, "after today; not published yet") for d in upcoming)
         if later:
             decisions = sorted((*merged.decisions, *later), key=lambda d: d.date, reverse=True)
-            merged = MergeResult(merged.body, tuple(decisions), merged.state, merged.clashes)
-        return PagePlan(title, current, merged, meetings, revision, upcoming)
+            merged = dataclasses.replace(merged, decisions=tuple(decisions))
+        return PagePlan(title, current, merged, meetings, revision, upcoming, view)
 
-    def _merge(self, current: Page | None, meetings: tuple[Meeting, ...]) -> MergeResult:
-        body = current.body if current else NEW_PAGE_PREAMBLE
-        day_first = self.settings.parse.day_first
-        level = section_heading_level(body, day_first=day_first)
+    @property
+    def _day_first(self) -> bool:
+        return self.settings.parse.day_first
+
+    def _merge(
+        self, view: PageView, current: Page | None, meetings: tuple[Meeting, ...]
+    ) -> MergeResult:
+        """Each meeting rendered at the heading level its place on the page has, merged."""
+        people = self.settings.people
         rendered = {
-            m.date: Rendered(render_meeting(m, level, self.settings.people), meeting_fingerprint(m))
+            m.date: Rendered.of(render_meeting(m, view.level_for(m.date), people), m)
             for m in meetings
         }
         state = current.state.meetings if current else {}
         version = current.version + 1 if current else 1
-        return merge_page(
-            body, rendered, state, force=self.force, day_first=day_first, version=version
-        )
+        return merge_page(view, rendered, state, force=self.force, version=version)
 
     def conflict_views(self, plan: Plan) -> list[ConflictView]:
         """For each conflict, the section as we last wrote it (read back from the page version
@@ -160,8 +173,13 @@ class Planner:
         return views
 
     def _old_section(self, page: Page, version: int, date: dt.date) -> str | None:
+        """What a reader saw of the meeting in an earlier version of the page."""
         body = self.store.version_body(page, version)
-        return section_of(body, date, day_first=self.settings.parse.day_first) if body else None
+        if body is None:
+            return None
+        view = PageView(body, self._day_first)
+        found = view.dated(date)
+        return view.reader_form(found[0]) if found else None
 
 
 def _log_read(title: str, page: Page | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from pathlib import Path
 
 from syncer.errors import SourceError
@@ -28,8 +30,14 @@ def read_file(path: Path, tab: str | None = None) -> Document:
         raise SourceError(f"notes file not found: {path}") from None
     except OSError as error:
         raise SourceError(f"cannot read notes file {path}: {error.strerror}") from None
-    document = reader(data, name=str(path))
+    # A file's revision is its content: a hand-edited export may keep the revisionId it had.
+    document = dataclasses.replace(reader(data, name=str(path)), revision=content_revision(data))
     return select_tab(document, tab, str(path)) if tab else document
+
+
+def content_revision(data: bytes) -> str:
+    """What a file's revision is: a hash of its bytes, so any change to them is a change."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()[:32]
 
 
 def select_tab(document: Document, tab: str, name: str) -> Document:

@@ -9,19 +9,26 @@ from typing import Any, Protocol
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from syncer.errors import VersionConflict
+from syncer.fingerprint import FORMS
+from syncer.reading import PAGE_FORMS
 
-STATE_SCHEMA = 2
+STATE_SCHEMA = 3
+# Schema 2 (the second release) recorded no forms: its hashes are of the first forms.
+_FIRST_FORMS = {"page_form": 1, "doc_form": 1}
 
 
 @dataclass(frozen=True)
 class Written:
     """What notes-sync wrote for one meeting: a hash of the section as stored (``page``), of
-    the doc's meeting as parsed (``doc``; None when an older release did not record it), and
-    the page version that holds exactly that section (to show it again in a conflict)."""
+    the doc's meeting as parsed (``doc``; None when an older release did not record it), the
+    page version that holds exactly that section (to show it again in a conflict), and the
+    forms the two hashes were made in, so that each is checked the way it was made."""
 
     page: str
     doc: str | None = None
     version: int | None = None
+    page_form: int = 2
+    doc_form: int = 2
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,13 @@ class SyncState:
             "page_version": self.page_version,
             "source_revision": self.source_revision,
             "meetings": {
-                date: {"doc": written.doc, "page": written.page, "version": written.version}
+                date: {
+                    "doc": written.doc,
+                    "page": written.page,
+                    "version": written.version,
+                    "page_form": written.page_form,
+                    "doc_form": written.doc_form,
+                }
                 for date, written in sorted(self.meetings.items())
             },
         }
@@ -50,27 +63,37 @@ class SyncState:
         and never a licence to overwrite."""
         if not isinstance(value, dict):
             return cls()
-        if value.get("schema") == STATE_SCHEMA:
+        if value.get("schema") in (2, STATE_SCHEMA):
+            forms = _FIRST_FORMS if value["schema"] == 2 else None
             return cls(
-                _meetings(value.get("meetings")),
+                _meetings(value.get("meetings"), forms),
                 _str(value.get("source_revision")),
                 _int(value.get("page_version")),
             )
         if "schema" not in value and isinstance(value.get("sections"), dict):
             # The first release kept one page hash per meeting and nothing about the doc.
             pages = value["sections"]
-            return cls({d: Written(h) for d, h in pages.items() if isinstance(h, str)})
+            return cls(
+                {d: Written(h, None, None, 1, 1) for d, h in pages.items() if isinstance(h, str)}
+            )
         return cls()
 
 
-def _meetings(value: object) -> dict[str, Written]:
+def _meetings(value: object, forms: Mapping[str, int] | None) -> dict[str, Written]:
+    """Each meeting's entry; one whose forms this release does not know is left out (it is
+    then not ours, as if the state were missing)."""
     if not isinstance(value, dict):
         return {}
-    return {
-        date: Written(entry["page"], _str(entry.get("doc")), _int(entry.get("version")))
-        for date, entry in value.items()
-        if isinstance(entry, dict) and isinstance(entry.get("page"), str)
-    }
+    meetings = {}
+    for date, entry in value.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("page"), str):
+            continue
+        page_form, doc_form = (_int((forms or entry).get(key)) for key in _FIRST_FORMS)
+        if page_form not in PAGE_FORMS or doc_form not in FORMS:
+            continue
+        doc, version = _str(entry.get("doc")), _int(entry.get("version"))
+        meetings[date] = Written(entry["page"], doc, version, page_form, doc_form)
+    return meetings
 
 
 def _str(value: object) -> str | None:

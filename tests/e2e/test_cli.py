@@ -194,14 +194,18 @@ def test_a_page_saved_by_someone_else_during_the_write_is_re_read_and_merged(
     assert meta(workdir)["version"] == 3
 
 
-def test_a_revision_already_synced_ends_the_run_without_rendering(workdir, capsys):
+def test_a_file_already_synced_ends_the_run_without_rendering(workdir, capsys):
+    run(workdir, "sync")
+    code, out, _ = run(workdir, "sync", "--dry-run", capsys=capsys)
+    assert code == 0 and out.count("already synced from this doc revision") == 4
+
+
+def test_a_file_edited_by_hand_is_compared_by_its_content_not_its_revision_id(workdir, capsys):
     run(workdir, "sync")
     text = (workdir / "notes.json").read_text().replace("New Relic", "NewRelic")
-    (workdir / "notes.json").write_text(text)  # same revisionId: the doc Google says is unchanged
+    (workdir / "notes.json").write_text(text)  # the same revisionId as before
     code, out, _ = run(workdir, "sync", capsys=capsys)
-    assert code == 0 and "(4 unchanged)" in out and "NewRelic" not in body(workdir)
-    code, _, _ = run(workdir, "sync", "--force", capsys=capsys)
-    assert code == 0 and "NewRelic" in body(workdir)
+    assert code == 0 and "(1 updated, 3 unchanged)" in out and "NewRelic" in body(workdir)
 
 
 def test_check_reports_each_step_on_one_line_and_writes_nothing(workdir, capsys):

@@ -15,10 +15,12 @@ def test_a_created_page_is_the_exact_body_plus_metadata_beside_it(tmp_path):
     meta = json.loads((tmp_path / "archive" / "Arch Hours: 2023.meta.json").read_text())
     assert meta["version"] == 1
     assert meta["state"] == {
-        "schema": 2,
+        "schema": 3,
         "page_version": 1,
         "source_revision": "r1",
-        "meetings": {"2023-12-20": {"doc": "doc", "page": "abc", "version": 1}},
+        "meetings": {
+            "2023-12-20": {"doc": "doc", "page": "abc", "version": 1, "page_form": 2, "doc_form": 2}
+        },
     }
     assert store.find("Arch Hours: 2023") == page
 
@@ -94,5 +96,5 @@ def test_state_missing_mangled_or_from_an_unknown_schema_means_nothing_is_ours(s
 
 def test_state_from_the_first_release_keeps_page_hashes_without_doc_hashes():
     state = SyncState.from_json({"sections": {"2023-12-20": "abc"}, "source_revision": "r"})
-    assert state.meetings == {"2023-12-20": Written("abc")}
+    assert state.meetings == {"2023-12-20": Written("abc", page_form=1, doc_form=1)}
     assert state.source_revision is None

@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 
-from syncer.fingerprint import meeting_fingerprint
 from syncer.merge import (
     ADDED,
     CONFLICT,
@@ -15,11 +14,11 @@ from syncer.merge import (
     Force,
     Rendered,
     merge_page,
-    section_heading_level,
     section_of,
 )
 from syncer.model import Item, ItemList, Meeting, Topic
 from syncer.model import Text as T
+from syncer.page_view import PageView
 from syncer.render import render_meeting
 from syncer.stores.base import Written
 
@@ -36,7 +35,7 @@ ALL = Force(everything=True)
 
 
 def rendered(*meetings: Meeting) -> dict[dt.date, Rendered]:
-    return {m.date: Rendered(render_meeting(m), meeting_fingerprint(m)) for m in meetings}
+    return {m.date: Rendered.of(render_meeting(m), m) for m in meetings}
 
 
 def synced(*meetings: Meeting):
@@ -151,9 +150,7 @@ def test_force_for_another_date_leaves_a_conflict_alone():
 def test_a_new_rendering_of_an_unchanged_doc_updates_a_section_as_we_left_it():
     notes = meeting(D(2023, 12, 13), "same notes")
     first = synced(notes)
-    restyled = Rendered(
-        render_meeting(notes).replace("<ul>", '<ul class="x">'), meeting_fingerprint(notes)
-    )
+    restyled = Rendered.of(render_meeting(notes).replace("<ul>", '<ul class="x">'), notes)
     second = merge_page(first.body, {notes.date: restyled}, first.state)
     decision = second.decisions[1]
     assert (decision.status, decision.reason) == (
@@ -164,17 +161,19 @@ def test_a_new_rendering_of_an_unchanged_doc_updates_a_section_as_we_left_it():
 
 def test_confluence_reserialising_a_section_is_not_a_person_edit():
     first = synced(meeting(D(2023, 12, 13), "sync-text"))
-    stored = first.body.replace(
+    ours = section_of(first.body, D(2023, 12, 13))
+    saved = ours.replace(
         '<ac:structured-macro ac:name="status"',
         '<ac:structured-macro ac:macro-id="f00-ba4" ac:name="status"',
     ).replace("<h2>2023-12-13</h2>", "<h2>2023-12-13</h2>\n\n")
+    stored = first.body.replace(ours, saved)
     second = merge_page(stored, rendered(meeting(D(2023, 12, 13), "sync-text v2")), first.state)
     assert statuses(second)["2023-12-13"] == UPDATED
 
 
 def test_a_hand_made_section_that_matches_the_doc_is_adopted():
     section = section_of(PAGE, D(2023, 12, 13))
-    notes = Rendered(section.strip(), "doc-hash")
+    notes = Rendered(section.strip(), {1: "old-hash", 2: "doc-hash"})
     result = merge_page(PAGE, {D(2023, 12, 13): notes}, {}, version=8)
     assert statuses(result)["2023-12-13"] == UNCHANGED
     assert result.body is PAGE
@@ -206,7 +205,7 @@ def test_a_section_removed_on_the_page_stays_removed_until_the_doc_changes_it():
 
 def test_an_edit_under_state_from_the_first_release_is_a_conflict_not_a_guess():
     first = synced(meeting(D(2023, 12, 13), "sync-text"))
-    old_state = {d: Written(w.page) for d, w in first.state.items()}
+    old_state = {d: Written(w.page, page_form=w.page_form) for d, w in first.state.items()}
     edited = first.body.replace("sync-text", "theirs")
     second = merge_page(edited, rendered(meeting(D(2023, 12, 13), "sync-text")), old_state)
     assert statuses(second)["2023-12-13"] == CONFLICT
@@ -220,11 +219,14 @@ def test_force_values_are_dates_or_all():
     assert not Force.of([])
 
 
-def test_a_section_with_a_date_written_twice_keeps_the_second_copy():
+def test_a_date_written_twice_is_not_replaced_by_guessing_which_copy():
     page = "<h2>2023-12-13</h2><p>one</p><h2>2023-12-13</h2><p>two</p>"
     result = merge_page(page, rendered(meeting(D(2023, 12, 13), "doc")), {}, force=ALL)
-    assert result.body.count("2023-12-13") == 2
-    assert "<p>two</p>" in result.body and "<p>one</p>" not in result.body
+    assert result.body is page and not result.changed
+    assert result.blocked == (
+        "cannot replace the section of 2023-12-13 safely: it has more than one heading on this"
+        " page; merge or move it by hand",
+    )
 
 
 def test_a_new_page_body_gets_its_sections_after_the_preamble():
@@ -233,9 +235,10 @@ def test_a_new_page_body_gets_its_sections_after_the_preamble():
 
 
 def test_sections_are_rendered_at_the_level_the_page_uses():
-    assert section_heading_level(PAGE) == 2
-    assert section_heading_level("<h3>Dec 20, 2023</h3>") == 3
-    assert section_heading_level("<p>nothing</p>") == 2
+    assert PageView(PAGE).level_for(D(2024, 1, 1)) == 2
+    assert PageView("<h3>Dec 20, 2023</h3>").level_for(D(2024, 1, 1)) == 3
+    assert PageView("<h3>Dec 20, 2023</h3>").level_for(D(2023, 12, 20)) == 3
+    assert PageView("<p>nothing</p>").level_for(D(2024, 1, 1)) == 2
 
 
 def test_subheadings_inside_a_section_do_not_end_it():

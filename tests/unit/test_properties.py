@@ -24,7 +24,6 @@ from syncer.merge import (
     Force,
     Rendered,
     merge_page,
-    section_heading_level,
 )
 from syncer.model import (
     MARKS,
@@ -38,9 +37,10 @@ from syncer.model import (
     Text,
     Topic,
 )
+from syncer.page_view import PageView
 from syncer.parse import INTENTS, parse_document
 from syncer.render import render_block, render_meeting
-from syncer.storage import parse_fragment, text_of
+from syncer.storage import parse_fragment
 from syncer.xml_text import escape
 from tests.helpers import doc, item, para
 
@@ -119,16 +119,20 @@ inlines = st.lists(inline, max_size=4).map(tuple)
 tags = st.lists(st.sampled_from(INTENTS), unique=True, max_size=3).map(tuple)
 
 
-def visible_text(inlines_: tuple) -> str:
-    """What a reader of the rendered page sees of these inlines (chips show no text)."""
-    return XML_ILLEGAL.sub("", "".join(i.text for i in inlines_ if isinstance(i, Text)))
+def heading_text(inlines_: tuple) -> str:
+    """How a page reads these inlines in a heading: a chip as its date, a break as nothing."""
+    parts = (
+        i.text if isinstance(i, Text) else i.date.isoformat() if isinstance(i, DateChip) else ""
+        for i in inlines_
+    )
+    return XML_ILLEGAL.sub("", "".join(parts))
 
 
 def headings(dateless: bool) -> st.SearchStrategy[Paragraph]:
     """Paragraphs and headings; ``dateless`` keeps headings whose text is a date out."""
     strategy = st.builds(Paragraph, inlines, st.integers(0, 6))
     if dateless:
-        return strategy.filter(lambda p: not (p.heading and read_date(visible_text(p.inlines))))
+        return strategy.filter(lambda p: not (p.heading and read_date(heading_text(p.inlines))))
     return strategy
 
 
@@ -232,7 +236,7 @@ class Page:
 
 
 def _not_a_date_heading(raw: str) -> bool:
-    return not raw.startswith("<h") or read_date(text_of(raw)) is None
+    return not raw.startswith("<h") or not PageView(raw).sections
 
 
 separators = st.sampled_from(["\n", "", "\n\n", " "])
@@ -269,27 +273,24 @@ def pages(draw) -> Page:
 
 
 @st.composite
-def pages_and_meetings(draw) -> tuple[Page, dict[dt.date, str]]:
-    """A page, and meetings rendered as the sync does (at the page's level) or at any level:
-    some for dates on the page, some new."""
+def pages_and_meetings(draw) -> tuple[Page, dict[dt.date, Meeting]]:
+    """A page, and meetings: some for dates on the page, some new."""
     page = draw(pages())
     old = sorted(page.sections)
     again = draw(st.lists(st.sampled_from(old), unique=True)) if old else []
     new = draw(st.lists(dates.filter(lambda d: d not in page.sections), unique=True, max_size=4))
-    level = draw(st.one_of(st.just(section_heading_level(page.body)), st.integers(1, 6)))
-    rendered = {
-        d: render_meeting(draw(meetings_on(d, dateless=True)), level)
-        for d in draw(st.permutations(again + new))
-    }
-    return page, rendered
+    meetings_ = {d: draw(meetings_on(d, dateless=True)) for d in draw(st.permutations(again + new))}
+    return page, meetings_
 
 
 ALL = Force(everything=True)
 
 
-def as_rendered(sections: dict[dt.date, str]) -> dict[dt.date, Rendered]:
-    """Rendered sections, each standing for a doc meeting (its text is its fingerprint)."""
-    return {date: Rendered(section, section) for date, section in sections.items()}
+def as_rendered(body: str, meetings_: dict[dt.date, Meeting]) -> dict[dt.date, Rendered]:
+    """The meetings rendered as the sync renders them: at the level their place on the page
+    has."""
+    view = PageView(body)
+    return {d: Rendered.of(render_meeting(m, view.level_for(d)), m) for d, m in meetings_.items()}
 
 
 def date_headings(body: str) -> list[dt.date]:
@@ -304,9 +305,9 @@ def preamble_of(body: str) -> str:
 @MERGE_SETTINGS
 @given(pages_and_meetings())
 def test_merging_twice_is_merging_once(case):
-    page, rendered = case
-    once = merge_page(page.body, as_rendered(rendered), {}, force=ALL)
-    twice = merge_page(once.body, as_rendered(rendered), once.state)
+    page, meetings_ = case
+    once = merge_page(page.body, as_rendered(page.body, meetings_), {}, force=ALL)
+    twice = merge_page(once.body, as_rendered(once.body, meetings_), once.state)
     assert twice.body == once.body
     assert {d.status for d in twice.decisions} <= {UNCHANGED, KEPT}
     assert not twice.changed
@@ -316,7 +317,7 @@ def test_merging_twice_is_merging_once(case):
 @given(pages_and_meetings())
 def test_merging_keeps_what_it_does_not_own_and_puts_new_sections_in_date_order(case):
     page, rendered = case
-    result = merge_page(page.body, as_rendered(rendered), {}, force=ALL)
+    result = merge_page(page.body, as_rendered(page.body, rendered), {}, force=ALL)
     assert result.body.startswith(preamble_of(page.body))
     for date, section in page.sections.items():
         if date not in rendered:
@@ -351,8 +352,8 @@ def assert_new_sections_precede_older_ones(page: Page, rendered: dict, order: li
 
 @st.composite
 def pages_with_a_trailer(draw) -> tuple[str, str, dict[dt.date, str], bool, dt.date]:
-    """Newest-first sections at one level, a trailer heading at or above it, and meetings at any
-    level, some older than every section (they belong before the trailer, not inside it)."""
+    """Newest-first sections at one level, a trailer heading at or above it, and meetings, some
+    older than every section (they belong before the trailer, not inside it)."""
     level = draw(st.integers(1, 6))
     on_page = sorted(draw(st.lists(dates, min_size=1, max_size=3, unique=True)), reverse=True)
     body = "".join(
@@ -362,25 +363,18 @@ def pages_with_a_trailer(draw) -> tuple[str, str, dict[dt.date, str], bool, dt.d
     trailer = f"<h{trailer_level}>Older notes</h{trailer_level}>\n<p>kept as is</p>\n"
     older = st.dates(min_value=dt.date(1990, 1, 1), max_value=on_page[-1] - dt.timedelta(days=1))
     new = draw(st.lists(st.one_of(older, dates), min_size=1, max_size=3, unique=True))
-    rendered_level = draw(st.integers(1, 6))
-    rendered = {
-        d: render_meeting(draw(meetings_on(d, dateless=True)), rendered_level)
-        for d in new
-        if d not in on_page
-    }
-    return body + trailer, trailer, rendered, trailer_level <= rendered_level, on_page[-1]
+    meetings_ = {d: draw(meetings_on(d, dateless=True)) for d in new if d not in on_page}
+    return body + trailer, trailer, meetings_
 
 
 @MERGE_SETTINGS
 @given(pages_with_a_trailer())
 def test_a_new_section_never_swallows_the_trailer(case):
-    body, trailer, rendered, trailer_ends_them, oldest = case
-    once = merge_page(body, as_rendered(rendered), {}, force=ALL)
-    twice = merge_page(once.body, as_rendered(rendered), once.state)
-    # Older sections go ahead of a trailer that ends them, else after it (never into it).
-    reaches_the_trailer = any(date < oldest for date in rendered)
-    assert once.body.endswith(trailer) == (trailer_ends_them or not reaches_the_trailer)
-    assert trailer in once.body
+    body, trailer, meetings_ = case
+    once = merge_page(body, as_rendered(body, meetings_), {}, force=ALL)
+    twice = merge_page(once.body, as_rendered(once.body, meetings_), once.state)
+    # Older sections go ahead of a trailer that ends them, rendered at their level.
+    assert once.body.endswith(trailer)
     assert twice.body == once.body
     assert {d.status for d in twice.decisions} <= {UNCHANGED, KEPT}
     assert date_headings(once.body) == sorted(date_headings(once.body), reverse=True)
@@ -401,7 +395,7 @@ def test_doc_and_page_agree_on_a_date_heading_holding_an_illegal_character():
     heading = Paragraph((Text("2023-12-21\x01"),), 3)
     meetings_ = parse_document(doc(para("2023-12-20", 2), item("topic"), heading, item("more")))
     assert [m.date for m in meetings_] == [dt.date(2023, 12, 20), dt.date(2023, 12, 21)]
-    rendered = as_rendered({m.date: render_meeting(m) for m in meetings_})
+    rendered = as_rendered("<p>notes</p>\n", {m.date: m for m in meetings_})
     once = merge_page("<p>notes</p>\n", rendered, {})
     twice = merge_page(once.body, rendered, once.state)
     assert {d.status for d in twice.decisions} == {UNCHANGED}
@@ -417,7 +411,7 @@ def test_a_section_moved_to_h6_keeps_its_subheadings_inside_it():
     """Found by the idempotency property: sub-headings shifted past h6 must not end the section."""
     page = "<h2>2023-12-20</h2>\n<p>a</p>\n<h6>2023-12-13</h6>\n<p>old</p>\n"
     meeting = Meeting(dt.date(2023, 12, 13), (Paragraph((Text("Actions"),), 3),))
-    rendered = as_rendered({meeting.date: render_meeting(meeting, section_heading_level(page))})
+    rendered = as_rendered(page, {meeting.date: meeting})
     once = merge_page(page, rendered, {}, force=ALL)
     twice = merge_page(once.body, rendered, once.state)
     assert [d.status for d in twice.decisions] == [KEPT, UNCHANGED]

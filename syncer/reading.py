@@ -1,0 +1,428 @@
+"""What a reader of a page sees, as one canonical string: the form sections are compared in.
+
+Confluence's editors rewrite what they store without anyone changing a word: Cloud's editor
+wraps each list item's and cell's text in a paragraph, puts ``local-id`` on every block and
+``ac:local-id`` on tables, rows, cells and macros, writes ``data-layout`` and
+``data-table-width`` on tables, ``start="1"`` on numbered lists, empty ``<p />`` between
+blocks, ``&nbsp;`` for ``&#160;``, ``<br />`` for ``<br/>``, attributes in its own order, and
+splits or nests marks as it likes. None of that is an edit. A word added, changed or removed,
+a link target, a mention, a cell colour or a link's card appearance is. So the reader form is
+canonical XHTML of the blocks (headings, paragraphs, lists with their kind and nesting, tables
+with their cells and spans, macros by name and parameters, tasks) and of the text with its
+marks, links and mentions; inline comment markers are left out (a comment is not an edit).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+from syncer.storage import canonical_v1, digest, parse_fragment
+
+Node = etree._Element
+Part = str | Node  # mixed content: text, or an element (whose tail comes as the next part)
+
+_NS = "urn:confluence:"
+_SPACES = re.compile(r"[\s\u00a0]+")
+# Attributes an editor adds or rewrites by itself, whichever element carries them.
+_VOLATILE = {"local-id", "ac:local-id", "ri:local-id", "ac:macro-id", "ac:schema-version"}
+_VOLATILE |= {"ri:version-at-save", "id"}
+# Table layout: widths, layout modes and the old editor's classes are not content.
+_TABLE_LAYOUT = {"data-layout", "data-table-width", "class", "style", "width", "border"}
+_DEFAULTS = {"start": "1", "colspan": "1", "rowspan": "1"}
+_MARKS = {
+    "strong": "strong",
+    "b": "strong",
+    "em": "em",
+    "i": "em",
+    "u": "u",
+    "s": "s",
+    "del": "s",
+    "strike": "s",
+    "code": "code",
+    "tt": "code",
+    "sup": "sup",
+    "sub": "sub",
+}
+_MARK_ORDER = ("a", "strong", "em", "u", "s", "code", "sup", "sub")
+_TRANSPARENT = {"ac:inline-comment-marker"}
+_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "div"}
+_BLOCKS |= {"pre", "hr", "ac:task-list", "ac:layout", "ac:layout-section", "ac:layout-cell"}
+_BLOCKS |= {"ac:adf-extension"}
+INLINE_MACROS = {"status", "anchor", "jira", "mathinline"}
+
+
+def name_of(node: Node) -> str:
+    """``p``, ``ac:link``: an element's name with the prefix it has in storage format."""
+    if not isinstance(node.tag, str):
+        return ""
+    return _prefixed(node.tag)
+
+
+def _prefixed(qualified: str) -> str:
+    if qualified.startswith("{" + _NS):
+        namespace, local = qualified[len(_NS) + 1 :].split("}", 1)
+        return f"{namespace}:{local}"
+    return qualified.rpartition("}")[2]
+
+
+def mixed(node: Node) -> list[Part]:
+    """An element's content in order: its text, each child, each child's tail."""
+    parts: list[Part] = [node.text] if node.text else []
+    for child in node:
+        parts.append(child)
+        if child.tail:
+            parts.append(child.tail)
+    return parts
+
+
+def siblings(nodes: Sequence[Node]) -> list[Part]:
+    """A run of sibling elements with the text after each, as the content of one container."""
+    parts: list[Part] = []
+    for node in nodes:
+        parts.append(node)
+        if node.tail:
+            parts.append(node.tail)
+    return parts
+
+
+PAGE_FORM = 2
+PAGE_FORMS = (1, 2)
+
+
+def section_hash(nodes: Sequence[Node], form: int = PAGE_FORM) -> str:
+    """The hash of a section as stored, kept in the sync state: form 2 hashes its reader
+    form; form 1, the first release's, its elements and attributes (``canonical_v1``)."""
+    if form == 2:
+        return digest(reader_form(nodes))
+    if form == 1:
+        return digest(canonical_v1(nodes))
+    raise ValueError(f"no section hash form {form}")
+
+
+def reader_form(nodes: Sequence[Node]) -> str:
+    """The reader form of a run of siblings, such as a dated section."""
+    return "".join(_blocks(siblings(nodes)))
+
+
+def reader_form_of(node: Node) -> str:
+    """The reader form of an element's content, such as a whole page."""
+    return "".join(_blocks(mixed(node)))
+
+
+def reader_form_text(raw: str) -> str:
+    """The reader form of a fragment of storage format."""
+    return reader_form_of(parse_fragment(raw))
+
+
+# --- blocks --------------------------------------------------------------------------------
+
+
+def _blocks(parts: Iterable[Part]) -> list[str]:
+    """Blocks as a reader sees them: loose inline content reads as a paragraph, as the same
+    content wrapped in ``<p>`` does; a paragraph that shows nothing is no block."""
+    out: list[str] = []
+    loose: list[Part] = []
+    for part in parts:
+        if isinstance(part, str) or not _is_block(part):
+            loose.append(part)
+            continue
+        out.extend(_paragraph("p", "", loose))
+        loose = []
+        out.extend(_block(part))
+    out.extend(_paragraph("p", "", loose))
+    return out
+
+
+def _is_block(node: Node) -> bool:
+    name = name_of(node)
+    if name == "ac:structured-macro":
+        return _macro_name(node) not in INLINE_MACROS
+    return name in _BLOCKS
+
+
+def _block(node: Node) -> Iterator[str]:
+    name = name_of(node)
+    if name == "p" or re.fullmatch(r"h[1-6]", name):
+        yield from _paragraph(name, _attributes(node), mixed(node))
+    elif name in ("ul", "ol"):
+        yield _element(name, _attributes(node), "".join(_items(node)))
+    elif name == "table":
+        yield _element(name, _attributes(node, _TABLE_LAYOUT), "".join(_rows(node)))
+    elif name == "ac:task-list":
+        yield _element(name, "", "".join(_tasks(node)))
+    elif name == "ac:structured-macro":
+        yield _macro(node)
+    elif name == "hr":
+        yield "<hr/>"
+    elif name == "pre":
+        yield _element(name, _attributes(node), _escape("".join(node.itertext())))
+    else:
+        yield _element(name, _attributes(node), "".join(_blocks(mixed(node))))
+
+
+def _paragraph(name: str, attributes: str, parts: list[Part]) -> Iterator[str]:
+    content = _inline(parts)
+    if content:
+        yield _element(name, attributes, content)
+
+
+def _items(node: Node) -> Iterator[str]:
+    for child in node:
+        if name_of(child) == "li":
+            yield _element("li", _attributes(child), "".join(_blocks(mixed(child))))
+        elif isinstance(child.tag, str):
+            yield from _block(child)
+
+
+def _rows(node: Node) -> Iterator[str]:
+    """Rows wherever they sit (``thead``, ``tbody``); column widths are layout."""
+    for child in node:
+        name = name_of(child)
+        if name in ("thead", "tbody", "tfoot"):
+            yield from _rows(child)
+        elif name == "tr":
+            cells = "".join(_cells(child))
+            yield _element("tr", _attributes(child), cells)
+        elif name not in ("colgroup", "col", ""):
+            yield from _block(child)
+
+
+def _cells(row: Node) -> Iterator[str]:
+    for cell in row:
+        name = name_of(cell)
+        if name in ("td", "th"):
+            yield _element(name, _attributes(cell), "".join(_blocks(mixed(cell))))
+
+
+def _tasks(node: Node) -> Iterator[str]:
+    """A task by its status and body; its id and uuid are the editor's bookkeeping."""
+    for task in node:
+        if name_of(task) != "ac:task":
+            continue
+        status = body = ""
+        for part in task:
+            name = name_of(part)
+            if name == "ac:task-status":
+                status = _squash("".join(part.itertext())).strip()
+            elif name == "ac:task-body":
+                body = _inline(mixed(part))
+        yield f"<ac:task><ac:task-status>{status}</ac:task-status>{body}</ac:task>"
+
+
+# --- macros --------------------------------------------------------------------------------
+
+
+def _macro_name(node: Node) -> str:
+    return str(node.get(f"{{{_NS}ac}}name") or "")
+
+
+def _macro(node: Node) -> str:
+    """A macro by its name and parameters (in name order; an empty one is a default), then
+    its bodies."""
+    parameters: list[tuple[str, str]] = []
+    bodies: list[str] = []
+    for child in node:
+        name = name_of(child)
+        if name == "ac:parameter":
+            value = _inline(mixed(child))
+            if value:
+                parameters.append((str(child.get(f"{{{_NS}ac}}name") or ""), value))
+        elif name == "ac:rich-text-body":
+            bodies.append(_element(name, "", "".join(_blocks(mixed(child)))))
+        elif name == "ac:plain-text-body":
+            bodies.append(_element(name, "", _escape("".join(child.itertext()).strip("\n"))))
+        elif name:
+            bodies.append(_generic(child))
+    rendered = "".join(
+        f'<ac:parameter ac:name="{_escape(key)}">{value}</ac:parameter>'
+        for key, value in sorted(parameters)
+    )
+    return _element("ac:structured-macro", _attributes(node), rendered + "".join(bodies))
+
+
+# --- inline content ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Text (``atom`` False) or one inline element's form, with the marks around it."""
+
+    marks: tuple[str, ...]
+    content: str
+    atom: bool = False
+
+
+def _inline(parts: Iterable[Part]) -> str:
+    """Inline content as a reader sees it: whitespace collapsed, marks as one canonical
+    nesting, nothing at the ends but what shows."""
+    runs = _tidy(list(_runs(parts, ())))
+    return _nest(runs)
+
+
+def _runs(parts: Iterable[Part], marks: tuple[str, ...]) -> Iterator[_Run]:
+    for part in parts:
+        if isinstance(part, str):
+            yield _Run(marks, part)
+            continue
+        name = name_of(part)
+        mark = _mark(part, name)
+        if name in _TRANSPARENT or mark == "":
+            yield from _runs(mixed(part), marks)
+        elif mark is not None:
+            yield from _runs(mixed(part), _with(marks, mark))
+        elif name == "br":
+            yield _Run(marks, "<br/>", atom=True)
+        elif name:
+            yield _Run(marks, _atom(part, name), atom=True)
+
+
+def _mark(node: Node, name: str) -> str | None:
+    """The mark an element puts on its content; "" for one that adds nothing (a bare
+    ``span``); None for an element that is content itself (a link to a page, a mention)."""
+    if name in _MARKS:
+        return _MARKS[name]
+    if name in ("a", "span", "font"):
+        attributes = _attributes(node)
+        if name == "span" and not attributes:
+            return ""
+        return f"{name}{attributes}"
+    return None
+
+
+def _with(marks: tuple[str, ...], mark: str) -> tuple[str, ...]:
+    if mark in marks:
+        return marks
+    return tuple(sorted((*marks, mark), key=_mark_rank))
+
+
+def _mark_rank(mark: str) -> tuple[int, str]:
+    base = mark.split(" ", 1)[0]
+    rank = _MARK_ORDER.index(base) if base in _MARK_ORDER else len(_MARK_ORDER)
+    return rank, mark
+
+
+def _atom(node: Node, name: str) -> str:
+    if name == "ac:structured-macro":
+        return _macro(node)
+    if name == "ac:link":
+        return _link(node)
+    return _generic(node)
+
+
+def _link(node: Node) -> str:
+    """A link to a page, an anchor, an attachment or a user: where it points and what it
+    shows, whichever kind of body holds the text."""
+    inner: list[str] = []
+    for child in node:
+        name = name_of(child)
+        if name in ("ac:link-body", "ac:plain-text-link-body"):
+            body = _inline(mixed(child))
+            if body:
+                inner.append(f"<ac:link-body>{body}</ac:link-body>")
+        elif name:
+            inner.append(_generic(child))
+    return _element("ac:link", _attributes(node), "".join(inner))
+
+
+def _generic(node: Node) -> str:
+    """Any other element: its name, its meaningful attributes, its content."""
+    name = name_of(node)
+    content = _inline(mixed(node))
+    return _element(name, _attributes(node), content)
+
+
+def _tidy(runs: list[_Run]) -> list[_Run]:
+    """Collapse whitespace across runs (spaces at a mark's edge stand outside it) and trim
+    the ends and around line breaks; a line break that ends the content shows nothing."""
+    out: list[_Run] = []
+    space = True  # at the start, or just after a space or a break: a space shows nothing
+    for run in runs:
+        if run.atom:
+            if run.content == "<br/>" and out and not out[-1].atom:
+                out[-1] = _rstrip(out[-1])
+            out.append(run)
+            space = run.content == "<br/>"
+            continue
+        text = _squash(run.content)
+        lead, core, trail = _edges(text)
+        if lead and not space:
+            out.append(_Run((), " "))
+            space = True
+        if core:
+            out.append(_Run(run.marks, core))
+            space = False
+        if trail and not space:
+            out.append(_Run((), " "))
+            space = True
+    while out and (out[-1].content == " " or out[-1].content == "<br/>"):
+        out.pop()
+    return out
+
+
+def _edges(text: str) -> tuple[bool, str, bool]:
+    core = text.strip(" ")
+    return text.startswith(" "), core, bool(core) and text.endswith(" ")
+
+
+def _rstrip(run: _Run) -> _Run:
+    return _Run(run.marks, run.content.rstrip(" ")) if run.content != " " else _Run((), "")
+
+
+def _nest(runs: list[_Run]) -> str:
+    """Runs as elements: neighbours share the marks they have in common, in canonical order."""
+    out: list[str] = []
+    open_marks: list[str] = []
+    for run in runs:
+        if not run.content:
+            continue
+        marks = list(run.marks) if run.content != " " else open_marks[:]
+        shared = 0
+        while shared < min(len(open_marks), len(marks)) and open_marks[shared] == marks[shared]:
+            shared += 1
+        for mark in reversed(open_marks[shared:]):
+            out.append(f"</{mark.split(' ', 1)[0]}>")
+        for mark in marks[shared:]:
+            out.append(f"<{mark}>")
+        open_marks = marks
+        out.append(run.content if run.atom else _escape(run.content))
+    out.extend(f"</{mark.split(' ', 1)[0]}>" for mark in reversed(open_marks))
+    return "".join(out)
+
+
+# --- attributes and text -------------------------------------------------------------------
+
+
+def _attributes(node: Node, layout: set[str] | frozenset[str] = frozenset()) -> str:
+    """The attributes a reader's view depends on, in name order, as `` k="v"`` text."""
+    kept = []
+    for key, value in node.attrib.items():
+        name = _prefixed(str(key))
+        if name in _VOLATILE or name in layout or _DEFAULTS.get(name) == value:
+            continue
+        if name == "data-layout" and value == "default":
+            continue
+        if name == "class":
+            value = " ".join(c for c in value.split() if not c.startswith("confluence"))
+            if not value:
+                continue
+        kept.append((name, value))
+    return "".join(f' {name}="{_escape(value)}"' for name, value in sorted(kept))
+
+
+def _element(name: str, attributes: str, content: str) -> str:
+    if not content:
+        return f"<{name}{attributes}/>"
+    return f"<{name}{attributes}>{content}</{name}>"
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub(" ", text)
+
+
+def _escape(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;")
