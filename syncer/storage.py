@@ -24,7 +24,8 @@ _TOKEN = re.compile(
 )
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
-_PREFIX = re.compile(r"</?([A-Za-z_][\w.-]*):")
+# A prefix in an element's or an attribute's name (a body may use ac: only on attributes).
+_PREFIX = re.compile(r"(?:</?|\s)([A-Za-z_][\w.-]*):[A-Za-z_]")
 _SPACES = re.compile(r"[\s\u00a0]+")
 # Attributes Confluence adds or rewrites on save; they carry no meaning for a comparison.
 _VOLATILE = re.compile(r"(macro-id|local-id|version-at-save|data-[\w-]+|schema-version)$")
@@ -69,7 +70,7 @@ def element_spans(body: str) -> list[Span]:
 
 def parse_fragment(raw: str) -> etree._Element:
     """Parse a fragment of storage format under a root that declares every prefix it uses."""
-    prefixes = sorted(set(_PREFIX.findall(raw)) - {"xml"})
+    prefixes = sorted(set(_PREFIX.findall(raw)) - {"xml", "xmlns"})
     declarations = "".join(f' xmlns:{p}="urn:confluence:{p}"' for p in prefixes)
     wrapped = f"<root{declarations}>{numeric_entities(raw)}</root>"
     try:

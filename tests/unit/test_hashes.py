@@ -1,0 +1,121 @@
+"""The hashes kept in the sync state are pinned: no refactoring may change them unnoticed.
+
+The form-1 values were computed by the release at commit 7ea5dfd, whose state pages synced
+before this release hold (``tests/data/upgrade``)."""
+
+import datetime as dt
+import json
+
+from syncer.fingerprint import meeting_fingerprint
+from syncer.model import (
+    BOLD,
+    CODE,
+    ITALIC,
+    STRIKE,
+    SUBSCRIPT,
+    SUPERSCRIPT,
+    UNDERLINE,
+    DateChip,
+    Item,
+    ItemList,
+    LineBreak,
+    Meeting,
+    Paragraph,
+    Table,
+    Text,
+    Topic,
+)
+from syncer.reading import reader_form, section_hash
+from syncer.storage import parse_fragment
+from syncer.stores.base import STATE_SCHEMA, SyncState, Written
+
+DEEPER = ItemList((Item((Text("deeper"),)),), True)
+NESTED = Item(
+    (
+        Text("nested ", frozenset({CODE, STRIKE})),
+        Text("sup", frozenset({SUPERSCRIPT})),
+        Text("sub", frozenset({SUBSCRIPT})),
+    ),
+    (DEEPER,),
+)
+MEETING = Meeting(
+    dt.date(2023, 12, 20),
+    (
+        Paragraph((Text("Agenda", frozenset({BOLD, ITALIC})),), 3),
+        Paragraph(
+            (
+                Text("See "),
+                Text("the doc", frozenset({UNDERLINE}), "https://example.org/a?b=1&c=2"),
+                LineBreak(),
+                DateChip(dt.date(2024, 1, 3), "Jan 3, 2024"),
+            )
+        ),
+        ItemList(
+            (
+                Topic(
+                    (Text("(Kelly) I made a diagram"),),
+                    (ItemList((NESTED,), False),),
+                    ("inform", "quest"),
+                    "Kelly",
+                ),
+                Topic((Text("no tags"),)),
+            ),
+            False,
+        ),
+        Table(
+            (
+                ((Paragraph((Text("cell"),)),), (ItemList((Item((Text("x"),)),), True),)),
+                ((Paragraph((Text('é ✓ "q" <a>'),)),), ()),
+            )
+        ),
+    ),
+)
+SECTION = (
+    '<h2>2023-12-20</h2>\n<ul><li><ac:structured-macro ac:name="status" ac:schema-version="1">'
+    '<ac:parameter ac:name="colour">Blue</ac:parameter><ac:parameter ac:name="title">INFORM'
+    "</ac:parameter></ac:structured-macro> (Kelly) a <strong>b</strong>&nbsp;c<ul><li>n</li>"
+    '</ul></li></ul><p data-x="1" local-id="9">t <a href="https://e.org">l</a></p>'
+)
+
+
+def test_the_doc_fingerprint_in_each_form_is_pinned():
+    assert meeting_fingerprint(MEETING, 1) == "097e13349a6a87e874c553a74f528a9c"
+    assert meeting_fingerprint(MEETING, 2) == "9f99a1b4c75292d6db1267c5ca9793fb"
+    assert meeting_fingerprint(MEETING) == meeting_fingerprint(MEETING, 2)
+
+
+def test_the_section_hash_in_each_form_is_pinned():
+    nodes = list(parse_fragment(SECTION))
+    assert section_hash(nodes, 1) == "15063cab5450d8d33a393fdf62f81722"
+    assert section_hash(nodes, 2) == "1be75a7149e394ab1f4231a6791cb02c"
+    assert reader_form(nodes) == (
+        '<h2>2023-12-20</h2><ul><li><p><ac:structured-macro ac:name="status"><ac:parameter'
+        ' ac:name="colour">Blue</ac:parameter><ac:parameter ac:name="title">INFORM'
+        "</ac:parameter></ac:structured-macro> (Kelly) a <strong>b </strong>c</p><ul><li><p>n"
+        '</p></li></ul></li></ul><p data-x="1">t <a href="https://e.org">l</a></p>'
+    )
+
+
+def test_the_stored_state_is_pinned():
+    state = SyncState({"2023-12-20": Written("p", "d", 4)}, "rev|tag", 4)
+    assert STATE_SCHEMA == 3
+    assert json.dumps(state.to_json(), sort_keys=True) == (
+        '{"meetings": {"2023-12-20": {"doc": "d", "doc_form": 2, "page": "p", "page_form": 2,'
+        ' "version": 4}}, "page_version": 4, "schema": 3, "source_revision": "rev|tag"}'
+    )
+    assert SyncState.from_json(state.to_json()) == state
+
+
+def test_state_of_the_second_release_is_read_with_the_first_forms():
+    old = {
+        "schema": 2,
+        "page_version": 1,
+        "source_revision": "r",
+        "meetings": {"2023-12-20": {"doc": "d", "page": "p", "version": 1}},
+    }
+    assert SyncState.from_json(old).meetings == {"2023-12-20": Written("p", "d", 1, 1, 1)}
+
+
+def test_an_entry_in_a_form_this_release_does_not_know_is_not_ours():
+    future = SyncState({"2023-12-20": Written("p", "d", 1, 9, 2)}).to_json()
+    assert SyncState.from_json(future).meetings == {}
