@@ -126,13 +126,16 @@ def merge_page(
     force: Force = Force(),
     day_first: bool = False,
     version: int = 1,
+    as_written: frozenset[dt.date] = frozenset(),
 ) -> MergeResult:
     """Replace, insert or keep each dated section; an unchanged page keeps the same string.
 
     ``version`` is the page version the new body would be saved as, recorded with each
-    section written; a section adopted as it stands is held by the version before it."""
+    section written; a section adopted as it stands is held by the version before it.
+    ``as_written``: meetings whose section is known to read as notes-sync wrote it although
+    its hash, of an older form, differs (the page version that held it says so)."""
     view = page if isinstance(page, PageView) else PageView(page, day_first)
-    merger = _Merger(view, rendered, state, force, version)
+    merger = _Merger(view, rendered, state, force, version, as_written)
     merger.run()
     return merger.result()
 
@@ -147,9 +150,10 @@ class _Merger:
         state: Mapping[str, Written],
         force: Force,
         version: int,
+        as_written: frozenset[dt.date],
     ) -> None:
         self.view, self.rendered, self.state = view, rendered, state
-        self.force, self.version = force, version
+        self.force, self.version, self.as_written = force, version, as_written
         self.nodes = _parsed(rendered)
         self.new_state = dict(state)
         self.decided: dict[dt.date, Decision] = {}
@@ -201,7 +205,7 @@ class _Merger:
             if date in self.force:
                 return UPDATED, "forced over a hand-made section"
             return UNMANAGED, "hand-made section differs from the doc; --force DATE replaces it"
-        if section_hash(section.nodes, ours.page_form) == ours.page:
+        if date in self.as_written or section_hash(section.nodes, ours.page_form) == ours.page:
             if _same_doc(ours, wanted):
                 return UPDATED, "rendered anew by this notes-sync release"
             return UPDATED, "changed in the doc"

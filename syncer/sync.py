@@ -24,6 +24,7 @@ from syncer.model import Document, Meeting
 from syncer.page_view import PageView
 from syncer.parse import ParseOptions, parse_document
 from syncer.plan import ConflictView, PagePlan, Plan
+from syncer.reading import section_hash
 from syncer.render import NOBODY, People, render_meeting
 from syncer.settings import Settings
 from syncer.stores.base import Page, PageStore, SyncState, on_lost_race
@@ -156,7 +157,36 @@ class Planner:
         }
         state = current.state.meetings if current else {}
         version = current.version + 1 if current else 1
-        return merge_page(view, rendered, state, force=self.force, version=version)
+        as_written = self._as_written(view, current) if current else frozenset()
+        return merge_page(
+            view, rendered, state, force=self.force, version=version, as_written=as_written
+        )
+
+    def _as_written(self, view: PageView, page: Page) -> frozenset[dt.date]:
+        """Meetings whose hash, of the first release's form, no longer matches, but whose
+        section still reads as it did in the page version that release wrote: the page was
+        only saved again in an editor (the first form took the editor's markup for an edit)."""
+        old_views: dict[int, PageView | None] = {}
+        found = set()
+        for key, ours in page.state.meetings.items():
+            sections = view.dated(dt.date.fromisoformat(key))
+            if ours.page_form != 1 or not ours.version or len(sections) != 1:
+                continue
+            section = sections[0]
+            if section_hash(section.nodes, 1) == ours.page:
+                continue
+            if ours.version not in old_views:
+                old_views[ours.version] = self._old_view(page, ours.version)
+            old = old_views[ours.version]
+            then = old.dated(section.date) if old else []
+            held = bool(old and then and section_hash(then[0].nodes, 1) == ours.page)
+            if held and old and old.reader_form(then[0]) == view.reader_form(section):
+                found.add(section.date)
+        return frozenset(found)
+
+    def _old_view(self, page: Page, version: int) -> PageView | None:
+        body = self.store.version_body(page, version)
+        return PageView(body, self._day_first) if body is not None else None
 
     def conflict_views(self, plan: Plan) -> list[ConflictView]:
         """For each conflict, the section as we last wrote it (read back from the page version
@@ -174,12 +204,9 @@ class Planner:
 
     def _old_section(self, page: Page, version: int, date: dt.date) -> str | None:
         """What a reader saw of the meeting in an earlier version of the page."""
-        body = self.store.version_body(page, version)
-        if body is None:
-            return None
-        view = PageView(body, self._day_first)
-        found = view.dated(date)
-        return view.reader_form(found[0]) if found else None
+        view = self._old_view(page, version)
+        found = view.dated(date) if view else []
+        return view.reader_form(found[0]) if view and found else None
 
 
 def _log_read(title: str, page: Page | None) -> None:

@@ -100,3 +100,22 @@ def test_a_confluence_page_of_the_previous_release_upgrades_with_no_write(
     code, _, err = sync(config, capsys)
     assert code == 0 and "1 updated, 3 unchanged" in err
     assert "NewRelic" in the_page(confluence).body
+
+
+def test_after_the_upgrade_a_save_in_the_editor_and_a_doc_change_is_an_update_not_a_conflict(
+    tmp_path, capsys
+):
+    """The first form took the editor's markup for an edit; the version that release wrote
+    shows the section still reads the same."""
+    config = archive_of("arch-hours-notes", tmp_path)
+    page = tmp_path / "archive" / PAGE
+    meta_path = tmp_path / "archive" / META
+    page.write_text(saved_in_cloud_editor(page.read_text()))
+    meta = json.loads(meta_path.read_text())
+    meta["version"] = 2
+    meta_path.write_text(json.dumps(meta))
+    notes = tmp_path / "notes.json"
+    notes.write_text(notes.read_text().replace("New Relic", "NewRelic"))
+    code, statuses = run(config, capsys)
+    assert code == 0 and statuses["2023-12-20"] == "updated"
+    assert "NewRelic" in page.read_text()
