@@ -26,8 +26,7 @@ from syncer.xml_text import legal
 DEFAULT_HEADING_LEVEL = 2
 _HEADING = re.compile(r"h([1-6])")
 # Where a section may be replaced or a new one put: containers of blocks people write into.
-_CONTAINERS = {"", "ac:layout-cell", "ac:rich-text-body", "td", "th", "li", "blockquote"}
-_CONTAINERS |= {"div"}
+_CONTAINERS = {"ac:layout-cell", "ac:rich-text-body", "td", "th", "li", "blockquote", "div"}
 # Inside these, the storage is a copy or a fallback the editor keeps in step by itself.
 _SEALED = {"ac:adf-extension", "ac:adf-fallback", "ac:placeholder", "ac:task-body", "ac:link"}
 _NOT_TEXT = {"ac:structured-macro", "ac:emoticon", "ac:image", "ac:parameter"}
