@@ -7,6 +7,7 @@ import os
 import pytest
 
 from syncer import logs
+from tests.fakes import recorder
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -23,3 +24,11 @@ def _fresh_logging():
     """Each CLI run sets up logging for its process; a test's run must not leak into the next."""
     yield
     logs.reset_logging()
+
+
+@pytest.fixture(autouse=True)
+def _name_the_test_for_the_recorder(request: pytest.FixtureRequest):
+    """What a fake Confluence Cloud records is filed under the test that sent it."""
+    recorder.current_test = request.node.nodeid
+    yield
+    recorder.current_test = ""
