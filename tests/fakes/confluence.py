@@ -159,6 +159,8 @@ class _Failure:
     headers: dict[str, str]
     body: Any
     times: int
+    content_type: str | None = None
+    trickle: float = 0.0
 
 
 class _Fail(Exception):
@@ -314,13 +316,27 @@ class FakeConfluence(LocalServer):
         headers: dict[str, str] | None = None,
         body: Any = None,
         times: int = 1,
+        content_type: str | None = None,
+        trickle: float = 0.0,
     ) -> None:
         """The next ``times`` requests of ``method`` (``"*"``: any) whose path (with
         ``/wiki`` on Cloud, without the query) matches get ``status``, before any auth
-        check. ``body``: a dict (sent as JSON), str or bytes; default: the API's envelope."""
+        check. ``body``: a dict (sent as JSON), str or bytes; default: the API's envelope.
+        ``content_type`` overrides the answer's; ``trickle`` sends the body one byte every so
+        many seconds (a proxy that holds the connection). A redirect to ``/sso/login`` lands
+        on an identity provider's login page (HTML, 200), as behind an SSO proxy."""
         with self.lock:
             self._failures.append(
-                _Failure(method.upper(), re.compile(path_regex), status, headers or {}, body, times)
+                _Failure(
+                    method.upper(),
+                    re.compile(path_regex),
+                    status,
+                    headers or {},
+                    body,
+                    times,
+                    content_type,
+                    trickle,
+                )
             )
 
     def reset_log(self) -> None:
@@ -367,6 +383,8 @@ class FakeConfluence(LocalServer):
         if api is None:
             if path == "/_edge/tenant_info" and self.deployment == "cloud":
                 return _json(200, {"cloudId": self.cloud_id})
+            if path.startswith("/sso/"):
+                return Answer(200, LOGIN_PAGE, "text/html;charset=UTF-8")
             return _html_404(path)
         user = self._user(headers.get("Authorization", ""))
         if user is None:
@@ -408,6 +426,8 @@ class FakeConfluence(LocalServer):
                     raw = failure.body if isinstance(failure.body, bytes) else failure.body.encode()
                     answer = Answer(failure.status, raw, "text/plain;charset=UTF-8")
                 answer.headers.update(failure.headers)
+                answer.content_type = failure.content_type or answer.content_type
+                answer.trickle = failure.trickle
                 return answer
         return None
 
@@ -1303,6 +1323,10 @@ def _error(api: str, status: int, message: str) -> Answer:
     return _json(status, envelope)
 
 
+LOGIN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
+    b"<form method='post' action='/sso/login'><input name='username'></form></body></html>"
+)
 EMBEDDED_MAX = 50  # what include-properties / include-labels embed at most
 
 
