@@ -547,7 +547,7 @@ def _storage(data: dict[str, Any], api: ConfluenceApi) -> str:
     except (KeyError, TypeError):
         raise api.unexpected("body.storage.value") from None
     if not isinstance(value, str):
-        raise api.unexpected("a storage body")
+        raise api.unexpected("storage body")
     return value
 
 

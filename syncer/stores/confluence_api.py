@@ -158,7 +158,7 @@ class ConfluenceApi:
         """A call whose documented answer is a JSON object."""
         data = self.call(method, path, **options)
         if not isinstance(data, dict):
-            raise self.unexpected("a JSON object")
+            raise self.unexpected("JSON object")
         return data
 
     def results(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
@@ -170,7 +170,7 @@ class ConfluenceApi:
             data = self.object("GET", path, params=params)
             items = data.get("results")
             if not isinstance(items, list):
-                raise self.unexpected("a list of results")
+                raise self.unexpected("list of results")
             yield from (item for item in items if isinstance(item, dict))
             following = (data.get("_links") or {}).get("next")
             if not isinstance(following, str) or not following or following in seen:
@@ -179,10 +179,11 @@ class ConfluenceApi:
             path, params = _below_base(following)
 
     def unexpected(self, wanted: str) -> PageError:
-        """An answer of another shape than documented, naming the request that got it."""
+        """An answer of another shape than documented, naming the request that got it and
+        what it lacked."""
         return PageError(
-            f"Confluence at {self.url} answered {self.last_request} with JSON that lacks"
-            f" {wanted}: check [target] url and [target] deployment"
+            f"Confluence at {self.url} answered {self.last_request} with JSON of another shape"
+            f" than Atlassian documents (no {wanted}): check [target] url and [target] deployment"
         )
 
     def _find_cloud_id(self) -> None:
