@@ -361,9 +361,10 @@ class FakeConfluence(LocalServer):
         with self.lock:
             self.requests.append((method, path, query))
             api, rest = self._api_of(path)
-            answer = self._answer(api, method, path, rest, pairs, headers, raw)
+            failure = self._injected(method, path, api)
+            answer = failure or self._answer(api, method, path, rest, pairs, headers, raw)
             if self.deployment == "cloud":
-                record(method, api, rest, pairs, raw, answer)
+                record(method, api, rest, pairs, raw, answer, injected=failure is not None)
             return answer
 
     def _answer(
@@ -377,9 +378,6 @@ class FakeConfluence(LocalServer):
         raw: bytes,
     ) -> Answer:
         query = dict(query_pairs)
-        failure = self._injected(method, path, api)
-        if failure is not None:
-            return failure
         if api is None:
             if path == "/_edge/tenant_info" and self.deployment == "cloud":
                 return _json(200, {"cloudId": self.cloud_id})

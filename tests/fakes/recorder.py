@@ -24,13 +24,20 @@ class Exchange:
     status: int
     content_type: str
     answer: bytes
+    injected: bool  # a failure a test queued with fail_next: not the fake's own answer
 
 
 RECORDED: list[Exchange] = []
 
 
 def record(
-    method: str, api: str | None, path: str, query: list[tuple[str, str]], body: bytes, answer: Any
+    method: str,
+    api: str | None,
+    path: str,
+    query: list[tuple[str, str]],
+    body: bytes,
+    answer: Any,
+    injected: bool,
 ) -> None:
     RECORDED.append(
         Exchange(
@@ -43,5 +50,6 @@ def record(
             answer.status,
             answer.content_type,
             answer.body,
+            injected,
         )
     )
