@@ -26,7 +26,7 @@ from syncer.settings import Settings
 from syncer.stores.base import Page, PageStore, SyncState
 from syncer.stores.confluence import CloudPages, DataCenterPages
 
-OK, FAIL, SKIP, UNKNOWN = "ok", "FAIL", "skip", "??"
+OK, FAIL, SKIP, UNKNOWN, WARN = "ok", "FAIL", "skip", "??", "warn"  # warn: not a failure
 MAX_SKEW = dt.timedelta(minutes=5)
 LIBRARIES = ("atlassian-python-api", "google-api-python-client", "google-auth")
 

@@ -11,7 +11,9 @@ from collections.abc import Generator, Iterator
 from typing import Any
 
 from syncer.check import (
+    OK,
     SKIP,
+    WARN,
     Clock,
     Result,
     Step,
@@ -135,7 +137,32 @@ def confluence_checks(
     else:
         for title in titles:
             yield from chain(doctor.page_steps(title))
+    yield from behaviour_results(settings, store)
     yield clock_result("Confluence", store.api.last_date, clock)
+
+
+def behaviour_results(settings: Settings, store: Pages) -> Iterator[Result]:
+    """Which way this server went where Atlassian's descriptions leave the answer open, and
+    what a sync cannot do here (a quiet edit on Cloud), said before any sync writes."""
+    told = store.describe()
+    yield Result(OK, "Confluence API", "; ".join(told) if told else "answered as documented")
+    target = settings.confluence
+    if target is None or target.deployment != "cloud":
+        return
+    if not target.notify:
+        yield Result(
+            WARN,
+            "notifications",
+            "[target] notify = false (and --minor) cannot be honoured on Cloud: its v2 pages"
+            " API has no minor edit, so watchers are notified of every page a sync writes",
+        )
+    if settings.index_title:
+        yield Result(
+            WARN,
+            "notifications",
+            f"the topic index {settings.index_title!r} is rebuilt as a minor edit, which Cloud's"
+            " v2 API cannot make: its watchers are notified whenever its topics change",
+        )
 
 
 class _ConfluenceDoctor:

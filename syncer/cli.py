@@ -148,12 +148,13 @@ def _sync(
         _show(args.format, plan, views, None, out)
         _raise_for_problems(plan)
         return EXIT_OK
+    if any(page.merge.changed for page in plan.pages):
+        for note in _minor_edit_note(settings, args):  # said before anyone is notified
+            log.warning("%s", note)
     outcome.written = apply_plan(plan, planner)
     outcome.plan = plan = plan.with_pages(page for page, _ in outcome.written)
     _show(args.format, plan, views, outcome.written, out)
     _refresh_index(settings, store, outcome, out if args.format == "text" else None)
-    for note in _minor_edit_note(settings, args):
-        log.info("%s", note)
     for note in _unmanaged_note(plan):
         log.warning("%s", note)
     _raise_for_problems(plan)
@@ -242,9 +243,10 @@ def _minor_edit_note(settings: Settings, args: argparse.Namespace) -> list[str]:
     if target is None or target.deployment != "cloud":
         return []
     if args.minor or not target.notify:
+        asked = "--minor" if args.minor else "[target] notify = false"
         return [
-            "Confluence Cloud's v2 pages API documents no minor-edit flag; the edit was"
-            " sent as minor, but watchers may still be notified"
+            f"Confluence Cloud's v2 pages API has no minor edit, so {asked} cannot be"
+            " honoured: the watchers of the pages this run writes will be notified"
         ]
     return []
 

@@ -67,7 +67,9 @@ class GoogleSource:
     def client(self) -> GoogleDocSource:
         """One client per run, so the doc and its metadata share one sign-in."""
         credentials = self.api.load_credentials(self.google.credentials, self.google.subject)
-        return self.api.GoogleDocSource(self.document, credentials, self.google.api_endpoint)
+        return self.api.GoogleDocSource(
+            self.document, credentials, self.google.api_endpoint, self.google.timeout
+        )
 
     def read(self) -> Document:
         document, _revision = self.client.fetch()
@@ -100,7 +102,9 @@ def open_store(settings: Settings, *, minor: bool = False) -> PageStore:
         return LocalPageStore(settings.archive, settings.labels)
     target = settings.confluence
     assert target is not None and settings.space is not None
-    api = ConfluenceApi(target.url, target.credentials)
+    api = ConfluenceApi(
+        target.url, target.credentials, timeout=target.timeout, tenant_site=target.tenant_site
+    )
     pages = CloudPages if target.deployment == "cloud" else DataCenterPages
     return pages(
         api,

@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from syncer.confluence_url import confluence_url
+from syncer.deadline import REQUEST_SECONDS
 from syncer.errors import ConfigError
 from syncer.parse import DEFAULT_ALIASES, INTENTS, ParseOptions
 from syncer.render import NOBODY, People, person_key
@@ -28,8 +29,21 @@ _KNOWN = {
         "subject",
         "api_endpoint",
         "quiet_minutes",
+        "timeout_seconds",
     },
-    "target": {"url", "space", "title", "page_id", "parent_id", "deployment", "notify", "labels"},
+    "target": {
+        "url",
+        "space",
+        "title",
+        "page_id",
+        "parent_id",
+        "deployment",
+        "notify",
+        "labels",
+        "cloud_id",
+        "gateway",
+        "timeout_seconds",
+    },
     "meetings": {"date_order", "timezone", "include_upcoming", "since", "until"},
     "tags": set(INTENTS),
     "index": {"title"},
@@ -48,11 +62,14 @@ class GoogleSettings:
     credentials: Path | None = None
     subject: str | None = None
     api_endpoint: str | None = None
+    timeout: float = REQUEST_SECONDS
 
 
 @dataclass(frozen=True)
 class ConfluenceSettings:
-    """A Confluence target; the credentials come from the environment only."""
+    """A Confluence target; the credentials come from the environment only. ``url`` is the
+    base requests go to (see ``confluence_url``); with ``tenant_site`` the cloud id it
+    lacks is looked up there first."""
 
     url: str
     deployment: str
@@ -60,6 +77,8 @@ class ConfluenceSettings:
     page_id: str | None = None
     parent_id: str | None = None
     notify: bool = True
+    tenant_site: str | None = None
+    timeout: float = REQUEST_SECONDS
 
 
 UTC = ZoneInfo("UTC")
@@ -216,6 +235,7 @@ def _google(source: dict[str, Any], base: Path, problems: list[str]) -> GoogleSe
         credentials=_path(source.get("credentials"), base, "[source] credentials", problems),
         subject=_string(source, "subject", "[source] subject", problems),
         api_endpoint=_string(source, "api_endpoint", "[source] api_endpoint", problems),
+        timeout=_timeout(source, "[source] timeout_seconds", problems),
     )
 
 
@@ -231,26 +251,41 @@ def _target(
     if not url.startswith(("http://", "https://")):
         problems.append(f'[target] url must be "file:PATH" or a Confluence base URL, not {url!r}')
         return None, None
-    deployment = target.get("deployment") or _infer_deployment(url)
-    if deployment not in ("cloud", "datacenter"):
-        problems.append('[target] deployment must be "cloud" or "datacenter"')
+    where = confluence_url(
+        url, target.get("deployment"), target.get("cloud_id"), target.get("gateway"), problems
+    )
     notify = target.get("notify", True)
     if not isinstance(notify, bool):
         problems.append("[target] notify must be true or false")
+    # Checked even when the URL is wrong, so that every problem shows at once.
+    cloud = where.deployment == "cloud" if where else "atlassian." in url
+    deployment = "cloud" if cloud else "datacenter"
+    credentials = _confluence_credentials(deployment, environ, problems)
+    page_id, parent_id = _id(target, "page_id", problems), _id(target, "parent_id", problems)
+    timeout = _timeout(target, "[target] timeout_seconds", problems)
+    if where is None:
+        return None, None
     confluence = ConfluenceSettings(
-        url=url.rstrip("/"),
+        url=where.base,
         deployment=deployment,
-        credentials=_confluence_credentials(deployment, environ, problems),
-        page_id=_id(target, "page_id", problems),
-        parent_id=_id(target, "parent_id", problems),
+        credentials=credentials,
+        page_id=page_id,
+        parent_id=parent_id,
         notify=bool(notify),
+        tenant_site=where.tenant_site,
+        timeout=timeout,
     )
     return None, confluence
 
 
-def _infer_deployment(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    return "cloud" if host.endswith(".atlassian.net") else "datacenter"
+def _timeout(table: dict[str, Any], label: str, problems: list[str]) -> float:
+    """Seconds one request may take, its whole answer included."""
+    key = label.rsplit(" ", 1)[-1]
+    value = table.get(key, REQUEST_SECONDS)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 3600:
+        problems.append(f"{label} must be a number of seconds above 0 and at most 3600")
+        return REQUEST_SECONDS
+    return float(value)
 
 
 def _confluence_credentials(

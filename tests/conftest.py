@@ -7,9 +7,12 @@ import os
 import pytest
 
 from syncer import logs
+from tests.fakes import recorder
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The contract tests check what the other tests recorded: they run last.
+    items.sort(key=lambda item: "contract" in item.keywords)
     if os.environ.get("CI"):
         return
     skip = pytest.mark.skip(reason="slow: runs only when CI is set (CI=true python -m pytest)")
@@ -23,3 +26,11 @@ def _fresh_logging():
     """Each CLI run sets up logging for its process; a test's run must not leak into the next."""
     yield
     logs.reset_logging()
+
+
+@pytest.fixture(autouse=True)
+def _name_the_test_for_the_recorder(request: pytest.FixtureRequest):
+    """What a fake Confluence Cloud records is filed under the test that sent it."""
+    recorder.current_test = request.node.nodeid
+    yield
+    recorder.current_test = ""

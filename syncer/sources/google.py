@@ -14,8 +14,10 @@ import os
 import re
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import google.auth
 import google.auth.credentials
@@ -27,7 +29,9 @@ from googleapiclient import discovery
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest
 
-from syncer.errors import AuthError, ConfigError, SourceError
+from syncer.answers import answered, is_json_type, what_it_is
+from syncer.deadline import REQUEST_SECONDS, Budget, DeadlineExceeded, within
+from syncer.errors import AuthError, ConfigError, SourceError, SyncerError
 from syncer.model import Document
 from syncer.sources.docs_json import read_docs_json
 
@@ -210,19 +214,21 @@ class GoogleDocSource:
         document: str,
         credentials: google.auth.credentials.Credentials,
         api_endpoint: str | None = None,
-        http_timeout: float = 30,
+        http_timeout: float = REQUEST_SECONDS,
         *,
         sleep: Callable[[float], None] | None = None,
+        budget: Budget | None = None,
     ) -> None:
         """``api_endpoint`` X stands in for Google (a proxy or a test fake): the Docs API is
         then called at ``X/v1/documents/…`` and Drive at ``X/drive/v3/files/…``, Google's own
-        paths. ``sleep`` replaces the pause between retries (tests); ``None`` keeps Google's."""
+        paths. ``sleep`` replaces the pause between retries (tests); ``None`` keeps Google's.
+        ``http_timeout`` bounds each whole answer; ``budget`` the run's time with Google."""
         self.document = document_id(document)
         self.credentials = credentials
         root = api_endpoint.rstrip("/") if api_endpoint else None
         self.docs_endpoint = root or DOCS_ENDPOINT
         self.drive_endpoint = f"{root}/drive/v3" if root else DRIVE_ENDPOINT
-        self._http = _CountingHttp(timeout=http_timeout)
+        self._http = _CountingHttp(http_timeout, budget or Budget())
         http = google_auth_httplib2.AuthorizedHttp(credentials, http=self._http)
         builder = _request_builder(sleep)
         # googleapiclient appends each method's path to api_endpoint: "v1/documents/{id}" for
@@ -287,27 +293,64 @@ class GoogleDocSource:
     def _call(self, request: HttpRequest, where: str) -> dict[str, Any]:
         self.sign_in()
         try:
-            # Both APIs answer these requests with a JSON object; the stubs say Any.
-            return cast(dict[str, Any], request.execute(num_retries=RETRIES))
+            answer = request.execute(num_retries=RETRIES)
         except HttpError as error:
             raise self._http_error(error) from None
         except google.auth.exceptions.RefreshError as error:  # a token refused on a retry
-            raise self._rejected(_first(error)) from None
+            raise self._refused(_first(error)) from None
+        except _Late as late:
+            raise late.error(where) from None
+        except ValueError:  # the client library's JSON decoding of what came instead
+            raise self._not_json(where) from None
         except (google.auth.exceptions.TransportError, *_NETWORK_ERRORS) as error:
             raise SourceError(f"cannot reach {where}: {_describe(error)}") from None
+        last = self._http.last
+        if not isinstance(answer, dict) and last is not None and not last.json:
+            raise self._not_json(where)  # the client library hands back the text as it came
+        if not isinstance(answer, dict):
+            raise SourceError(
+                f"{where} answered {self._http.last_request} with JSON that is not an object:"
+                " check [source] api_endpoint and any proxy between this machine and Google"
+            )
+        return answer
 
     def sign_in(self) -> None:
         """Get the token before the call, so that a failure names the sign-in, not the API."""
         if self.credentials.valid:
             return
+        where = "Google's sign-in endpoint"
         try:
             self.credentials.refresh(google_auth_httplib2.Request(self._http))
-        except google.auth.exceptions.RefreshError as error:
-            raise self._rejected(_first(error)) from None
+        except _Late as late:
+            raise late.error(where) from None
+        except (google.auth.exceptions.RefreshError, ValueError, TypeError, KeyError) as error:
+            # google-auth reads a non-JSON answer as a string and may fail on it in any way
+            raise self._refused(_first(error), where) from None
         except (google.auth.exceptions.TransportError, *_NETWORK_ERRORS) as error:
-            raise SourceError(
-                f"cannot reach Google's sign-in endpoint: {_describe(error)}"
-            ) from None
+            raise SourceError(f"cannot reach {where}: {_describe(error)}") from None
+
+    def _refused(self, detail: str, where: str = "Google") -> SyncerError:
+        """A token not granted: an outage or something else answering is not a refusal."""
+        last = self._http.last
+        if last is not None and last.status >= 500:
+            return SourceError(
+                f"{where} answered {last.request} with {last.status}: Google is having"
+                " trouble, not refusing the credentials; try again later"
+            )
+        if last is not None and not last.json:
+            return self._not_json(where)
+        return self._rejected(detail)
+
+    def _not_json(self, where: str) -> SourceError:
+        last = self._http.last
+        if last is None:
+            return SourceError(f"{where} answered with something that is not JSON")
+        message = answered(where, last.request, last.status, last.content_type, last.what)
+        redirect = f" (after a redirect to {last.redirected})" if last.redirected else ""
+        return SourceError(
+            f"{message}{redirect} check [source] api_endpoint and any proxy between this"
+            " machine and Google"
+        )
 
     def _http_error(self, error: HttpError) -> AuthError | SourceError:
         status, reason = error.status_code, error.reason or "no details"
@@ -320,6 +363,9 @@ class GoogleDocSource:
             )
         if status == 401:
             return self._rejected(reason)
+        last = self._http.last
+        if last is not None and not last.json and status < 500:
+            return self._not_json("Google")
         return SourceError(f"{self.name}: Google answered {status} ({reason})")
 
     def _rejected(self, detail: str) -> AuthError:
@@ -333,18 +379,86 @@ class GoogleDocSource:
         return email if isinstance(email, str) and "@" in email else "the service account"
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """What the last answer was, for messages about answers that are not what Google
+    documents (an SSO proxy's login page, an outage at the token endpoint)."""
+
+    request: str  # "GET https://host/path"
+    status: int
+    content_type: str | None
+    what: str  # "an HTML page", "an empty body", …
+    json: bool
+    redirected: str | None  # where a redirect led, if one did
+
+
+class _Late(Exception):
+    """A request did not finish in time; the caller knows which service it was."""
+
+    def __init__(self, request: str, seconds: float, budget: Budget | None = None) -> None:
+        super().__init__(request)
+        self.request, self.seconds, self.budget = request, seconds, budget
+
+    def error(self, where: str) -> SourceError:
+        if self.budget is not None:
+            return SourceError(
+                f"this run has spent its {self.budget.seconds:g} s on Google before"
+                f" {self.request}; try again later"
+            )
+        return SourceError(
+            f"{where} did not finish answering {self.request} within {self.seconds:g} s:"
+            " check the network and any proxy, or raise [source] timeout_seconds"
+        )
+
+
 class _CountingHttp(httplib2.Http):
-    """``httplib2.Http`` that counts what it sends, for the run's summary, and remembers the
-    ``Date`` of the last answer, for the clock check."""
+    """``httplib2.Http`` that counts what it sends, for the run's summary, remembers the
+    ``Date`` of the last answer, for the clock check, and what it was; each request has a
+    deadline for its whole answer (a socket timeout bounds only each read)."""
 
     sent = 0
     last_date: str | None = None
+    last: _Answer | None = None
+
+    def __init__(self, timeout: float, budget: Budget) -> None:
+        super().__init__(timeout=timeout)
+        self.deadline, self.budget = timeout, budget
+
+    @property
+    def last_request(self) -> str:
+        return self.last.request if self.last else "a request"
 
     def request(self, *args: Any, **kwargs: Any) -> Any:
+        uri = str(args[0] if args else kwargs.get("uri", ""))
+        method = str(args[1] if len(args) > 1 else kwargs.get("method", "GET"))
+        parts = urlsplit(uri)
+        shown = f"{method} {parts.scheme}://{parts.netloc}{parts.path}"
+        left = self.budget.remaining()
+        if left <= 0:
+            raise _Late(shown, 0, self.budget)
+        seconds = min(self.deadline, left)
         self.sent += 1
-        response, content = super().request(*args, **kwargs)
+        try:
+            response, content = within(
+                seconds, lambda: super(_CountingHttp, self).request(*args, **kwargs)
+            )
+        except (DeadlineExceeded, TimeoutError):  # a silent server, or one that trickles
+            raise _Late(shown, seconds) from None
         self.last_date = response.get("date") or self.last_date
+        self.last = _answer(shown, response, content)
         return response, content
+
+
+def _answer(request: str, response: Any, content: bytes) -> _Answer:
+    content_type = response.get("content-type")
+    body = content if isinstance(content, bytes) else str(content or "").encode()
+    what = what_it_is(content_type, body)
+    json_body = is_json_type(content_type) and bool(body.strip())
+    redirected = None
+    if getattr(response, "previous", None) is not None:  # httplib2 followed a redirect
+        final = urlsplit(str(response.get("content-location") or ""))
+        redirected = f"{final.scheme}://{final.netloc}{final.path}" if final.netloc else None
+    return _Answer(request, int(response.status), content_type, what, json_body, redirected)
 
 
 def _build(

@@ -2,22 +2,31 @@
 
 Each page is read once with its version, body and sync state (a content property), and
 written with ``version.number + 1`` in one PUT; the state property follows in one more call.
-A 409 becomes ``VersionConflict``, which the sync answers by re-reading and re-merging.
+A 409 (or a v2 400 naming the version) becomes ``VersionConflict``, which the sync answers by
+re-reading and re-merging.
+
+Where Atlassian's descriptions leave an answer open, both answers work (see
+``../shared/reference/api-facts.md``): the state property is read on its own when the page
+came without it (Data Center may not expand ``metadata.properties.<key>``; v2 embeds at
+most 50 properties), an "already exists" on creating it means read it and update it, and a
+title search checks every result's title and status itself. What the server did is kept in
+``findings`` for ``syncer check``.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Collection, Sequence
-from typing import Any, Self
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, Self, TypeVar
 
 from syncer.errors import AuthError, PageError
 from syncer.stores.base import Page, SyncState
 from syncer.stores.confluence_api import ConfluenceApi, NotFound, Rejected
 
+T = TypeVar("T")
 PROPERTY = "notes-sync"
-LABELS_LIMIT = 200  # a page with more labels than this may get ours added twice: harmless
+LABELS_LIMIT = 200  # labels asked for per page of the listing (both APIs allow 200)
 _DATE_HEADING = re.compile(r"<h[1-6]>(\d{4}-\d{2}-\d{2})</h[1-6]>")
 _ROW = re.compile(r"\[row,col[^\]]*\]:\s*\[(\d+),")
 
@@ -39,6 +48,7 @@ class _ConfluencePages:
         self.parent_id, self.minor = parent_id, minor
         self.labels = tuple(labels)
         self._labels_seen: dict[str, set[str]] = {}  # page id → labels read with the page
+        self.findings: dict[str, str] = {}  # open question → what this server answered
 
     def minor_edits(self) -> Self:
         clone = copy.copy(self)
@@ -48,8 +58,10 @@ class _ConfluencePages:
     def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
         path, payload = self._create_request(title, body)
         created = self._write_body(
-            title, body, lambda: self.api.call("POST", path, body=payload, safe_to_repeat=False)
+            title, body, lambda: self.api.object("POST", path, body=payload, safe_to_repeat=False)
         )
+        if not created.get("id"):
+            raise self.api.unexpected("the new page's id")
         page = self._with_state(Page(title, body, 1, str(created["id"])), state)
         self._add_labels(page.id, present=())
         return page
@@ -86,8 +98,8 @@ class _ConfluencePages:
         return data
 
     def _read_labels(self, page_id: str) -> set[str]:
-        path = self._labels_path(page_id)
-        return _label_names(self.api.call("GET", path, params={"limit": LABELS_LIMIT})) or set()
+        listing = self.api.results(self._labels_path(page_id), {"limit": LABELS_LIMIT})
+        return _label_names({"results": list(listing)}) or set()
 
     def _labels_path(self, page_id: str) -> str:
         raise NotImplementedError
@@ -98,10 +110,10 @@ class _ConfluencePages:
     def version_body(self, page: Page, version: int) -> str | None:
         try:
             path, params = self._version_request(page, version)
-            data = self.api.call("GET", path, params=params)
+            data = self.api.object("GET", path, params=params)
         except NotFound:  # old versions can be deleted by retention rules
             return None
-        return str(data["body"]["storage"]["value"])
+        return _storage(data, self.api)
 
     def _version_request(self, page: Page, version: int) -> tuple[str, dict[str, Any]]:
         raise NotImplementedError
@@ -129,17 +141,53 @@ class _ConfluencePages:
         return Page(page.title, page.body, page.version, page.id, state, ref, version)
 
     def _save_state(self, page: Page, state: SyncState) -> tuple[str, int]:
+        """Update the property we read, or create it; a create that finds it already there
+        (it was not among what we read) reads it and updates that."""
+        if page.state_version:
+            return self._update_state(page, state, page.state_ref, page.state_version)
+        try:
+            return self._create_state(page, state)
+        except Rejected as error:
+            if "exist" not in str(error).lower():
+                raise
+        prop = self._read_property(page.id)
+        if prop is None:
+            raise PageError(
+                f"Confluence says the {PROPERTY} property of '{page.title}' exists, but it"
+                " cannot be read back; try again, or delete it on the page"
+            )
+        self.findings["state"] = (
+            f"the {PROPERTY} property existed though it was not read with the page:"
+            " read it and updated it"
+        )
+        ref, version = _property_ref(prop)
+        return self._update_state(page, state, ref, version)
+
+    def _update_state(
+        self, page: Page, state: SyncState, ref: str, version: int
+    ) -> tuple[str, int]:
         raise NotImplementedError
+
+    def _create_state(self, page: Page, state: SyncState) -> tuple[str, int]:
+        raise NotImplementedError
+
+    def _read_property(self, page_id: str) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def describe(self) -> list[str]:
+        """What this server answered on the questions Atlassian's descriptions leave open."""
+        return list(self.findings.values())
 
     # --- read-only probes for ``syncer check`` ---------------------------------------------
 
     def current_user(self) -> str:
         """Whom the credentials log in as: v1 ``user/current`` exists on Cloud and Data Center."""
-        user = self.api.call("GET", "rest/api/user/current") or {}
+        user = self.api.object("GET", "rest/api/user/current")
         if user.get("type") == "anonymous":
             raise AuthError(
-                f"Confluence at {self.api.url} took the request as anonymous:"
-                f" check {self.api.credentials.variables}"
+                f"Confluence at {self.api.url} took the request as anonymous: check"
+                f" {self.api.credentials.variables} (Data Center serves a wrong or expired"
+                " personal access token as the anonymous user when anonymous access is on)"
             )
         name = user.get("displayName") or user.get("publicName") or user.get("username")
         return str(name or "an account without a name")
@@ -174,16 +222,48 @@ class DataCenterPages(_ConfluencePages):
     """Confluence Data Center / Server, REST v1 (``/rest/api/content``)."""
 
     _EXPAND = f"body.storage,version,metadata.properties.{PROPERTY},metadata.labels"
+    _signed_in = False  # user/current said the credentials are a known user
+    _expands_state = False  # this run saw the property come expanded with a page
 
     def find(self, title: str) -> Page | None:
         if self.page_id:
             return self._read_page(self._get(f"rest/api/content/{self.page_id}"))
-        params = {"spaceKey": self.space, "title": title, "type": "page", "expand": self._EXPAND}
-        results = self.api.call("GET", "rest/api/content", params=params)["results"]
-        return self._read_page(results[0]) if results else None
+        params = {
+            "spaceKey": self.space,
+            "title": title,
+            "type": "page",
+            "status": "current",  # Data Center 9 may otherwise return any status
+            "expand": self._EXPAND,
+        }
+        for data in self.api.results("rest/api/content", params):
+            if _is_current(data, title, self.findings):
+                return self._read_page(data)
+        self._not_anonymous()  # an anonymous reader finds nothing: never create on that
+        return None
 
     def _read_page(self, data: dict[str, Any]) -> Page:
-        return _v1_page(self._seen(data, (data.get("metadata") or {}).get("labels")))
+        self._seen(data, (data.get("metadata") or {}).get("labels"))
+        properties = (data.get("metadata") or {}).get("properties")
+        prop = properties.get(PROPERTY) if isinstance(properties, dict) else None
+        if prop is not None:
+            self._expands_state = True
+            self.findings["state"] = (
+                f"the sync state comes with the page (metadata.properties.{PROPERTY} expanded)"
+            )
+        elif not self._expands_state:
+            prop = self._read_property(str(data.get("id")))
+            if prop is not None:
+                self.findings["state"] = (
+                    f"this Data Center leaves metadata.properties.{PROPERTY} out of the page:"
+                    " the sync state is read on its own (one more request per page)"
+                )
+        return _page(data, prop, self.api)
+
+    def _read_property(self, page_id: str) -> dict[str, Any] | None:
+        try:
+            return self.api.object("GET", f"rest/api/content/{page_id}/property/{PROPERTY}")
+        except NotFound:
+            return None
 
     def _labels_path(self, page_id: str) -> str:
         return f"rest/api/content/{page_id}/label"
@@ -211,109 +291,176 @@ class DataCenterPages(_ConfluencePages):
             "body": {"storage": {"value": body, "representation": "storage"}},
         }
 
-    def _save_state(self, page: Page, state: SyncState) -> tuple[str, int]:
-        path = f"rest/api/content/{page.id}/property"
+    def _update_state(
+        self, page: Page, state: SyncState, ref: str, version: int
+    ) -> tuple[str, int]:
+        update = {"key": PROPERTY, "value": state.to_json(), "version": {"number": version + 1}}
+        self.api.call("PUT", f"rest/api/content/{page.id}/property/{PROPERTY}", body=update)
+        return PROPERTY, version + 1
+
+    def _create_state(self, page: Page, state: SyncState) -> tuple[str, int]:
         value = {"key": PROPERTY, "value": state.to_json()}
-        if page.state_version:
-            number = page.state_version + 1
-            update = {**value, "version": {"number": number}}
-            self.api.call("PUT", f"{path}/{PROPERTY}", body=update)
-            return PROPERTY, number
+        path = f"rest/api/content/{page.id}/property"
         self.api.call("POST", path, body=value, safe_to_repeat=False)
         return PROPERTY, 1
 
     def space_name(self) -> str:
         try:
-            space = self.api.call("GET", f"rest/api/space/{self.space}")
+            space = self.api.object("GET", f"rest/api/space/{self.space}")
         except NotFound:
+            self._not_anonymous()
             raise PageError(f"[target] space {self.space}: no such space, or no access") from None
         return str(space.get("name") or self.space)
 
     def may_update(self, page: Page) -> bool | None:
         path = f"rest/api/content/{page.id}"
-        data = self.api.call("GET", path, params={"expand": "operations"})
+        data = self.api.object("GET", path, params={"expand": "operations"})
         return _permitted(data.get("operations"), "update", "page")
 
     def may_create(self) -> bool | None:
         """Asks for the space's ``operations``; whether Data Center expands them is not
         documented, and an expansion it does not know is left out, which reads as None."""
         path = f"rest/api/space/{self.space}"
-        data = self.api.call("GET", path, params={"expand": "operations"})
+        data = self.api.object("GET", path, params={"expand": "operations"})
         return _permitted(data.get("operations"), "create", "page")
 
     def _new_parent_id(self) -> str | None:
         return self.parent_id or self._homepage()
 
     def _title_of(self, page_id: str) -> str:
-        return str(self.api.call("GET", f"rest/api/content/{page_id}")["title"])
+        data = self.api.object("GET", f"rest/api/content/{page_id}")
+        if not isinstance(data.get("title"), str):
+            raise self.api.unexpected("the page's title")
+        return str(data["title"])
 
     def _get(self, path: str) -> dict[str, Any]:
         try:
-            page: dict[str, Any] = self.api.call("GET", path, params={"expand": self._EXPAND})
+            return self.api.object("GET", path, params={"expand": self._EXPAND})
         except NotFound:
+            self._not_anonymous()
             raise PageError(f"[target] page_id {self.page_id}: no such page") from None
-        return page
 
     def _homepage(self) -> str | None:
-        space = self.api.call("GET", f"rest/api/space/{self.space}", params={"expand": "homepage"})
-        return str(space["homepage"]["id"]) if space.get("homepage") else None
+        path = f"rest/api/space/{self.space}"
+        space = self.api.object("GET", path, params={"expand": "homepage"})
+        home = space.get("homepage")
+        return str(home["id"]) if isinstance(home, dict) and home.get("id") else None
+
+    def _not_anonymous(self) -> None:
+        """Before "not found" is believed: is it the anonymous user who did not find it?"""
+        if not self._signed_in:
+            self.current_user()
+            self._signed_in = True
 
 
 class CloudPages(_ConfluencePages):
-    """Confluence Cloud, REST v2 (``/api/v2/pages``); v1 content endpoints are retiring."""
+    """Confluence Cloud, REST v2 (``/api/v2/pages``): Atlassian removed the v1 content
+    endpoints, so v1 is used only where v2 has no endpoint (adding labels, who am I)."""
 
     _space: dict[str, Any] | None = None
 
     def find(self, title: str) -> Page | None:
         if self.page_id:
-            params = {
-                "body-format": "storage",
-                "include-properties": "true",
-                "include-labels": "true",
-            }
-            try:
-                data = self.api.call("GET", f"api/v2/pages/{self.page_id}", params=params)
-            except NotFound:
-                raise PageError(f"[target] page_id {self.page_id}: no such page") from None
-            return _v2_page(self._seen(data, data.get("labels")), _embedded_property(data))
-        params = {"space-id": self.space_info()["id"], "title": title, "body-format": "storage"}
-        results = self.api.call("GET", "api/v2/pages", params=params)["results"]
-        if not results:
-            return None
-        return _v2_page(results[0], self._property(str(results[0]["id"])))
+            return self._find_by_id(self.page_id)
+        params = {
+            "space-id": self.space_info()["id"],
+            "title": title,
+            "status": "current",  # v2's default is current and archived pages
+            "body-format": "storage",
+        }
+        for data in self.api.results("api/v2/pages", params):
+            if _is_current(data, title, self.findings):
+                return _page(data, self._read_property(str(data["id"])), self.api)
+        return None
+
+    def _find_by_id(self, page_id: str) -> Page:
+        """The page with its body, properties and labels in one request; v2 embeds at
+        most 50 of each, so what is not among them is read on its own."""
+        params = {"body-format": "storage", "include-properties": "true", "include-labels": "true"}
+        try:
+            data = self.api.object("GET", f"api/v2/pages/{page_id}", params=params)
+        except NotFound:
+            raise PageError(f"[target] page_id {page_id}: no such page") from None
+        embedded = data.get("properties")
+        prop = _keyed(embedded.get("results")) if isinstance(embedded, dict) else None
+        if prop is None and _has_more(embedded):
+            prop = self._read_property(page_id)
+            self.findings["embedded"] = (
+                "the page has more than the 50 properties v2 embeds: the sync state is read"
+                " on its own"
+            )
+        if not _has_more(data.get("labels")):
+            self._seen(data, data.get("labels"))
+        return _page(data, prop, self.api)
 
     def _create_request(self, title: str, body: str) -> tuple[str, dict[str, Any]]:
         space = self.space_info()
+        parent = self._new_parent_id()
         return "api/v2/pages", {
             "spaceId": space["id"],
             "status": "current",
             "title": title,
-            "parentId": self._new_parent_id(),
+            **({"parentId": parent} if parent else {}),
             "body": {"representation": "storage", "value": body},
         }
+
+    def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
+        return self._permitted(
+            lambda: super(CloudPages, self).create(title, body, state, message),
+            f"add pages to space {self.space}",
+        )
+
+    def update(self, page: Page, body: str, state: SyncState, message: str) -> Page:
+        return self._permitted(
+            lambda: super(CloudPages, self).update(page, body, state, message),
+            f"edit '{page.title}'",
+        )
+
+    def save_state(self, page: Page, state: SyncState) -> Page:
+        return self._permitted(
+            lambda: super(CloudPages, self).save_state(page, state), f"edit '{page.title}'"
+        )
+
+    def _permitted(self, write: Callable[[], T], doing: str) -> T:
+        """v2 answers a write the account may not make with 404 (it documents no 403)."""
+        try:
+            return write()
+        except NotFound:
+            raise AuthError(
+                f"Confluence Cloud answered {self.api.last_request}: the account in"
+                f" {self.api.credentials.variables} may not {doing} (v2 says 404, not 403,"
+                f" to a write it does not permit); give it the space permission Add Page in"
+                f" {self.space} and lift any edit restriction on the page"
+            ) from None
 
     def _version_request(self, page: Page, version: int) -> tuple[str, dict[str, Any]]:
         return f"api/v2/pages/{page.id}", {"version": version, "body-format": "storage"}
 
     def _update_request(self, page: Page, body: str, message: str) -> tuple[str, dict[str, Any]]:
+        # v2 documents only number and message: it has no minor edit (see ``describe``).
         return f"api/v2/pages/{page.id}", {
             "id": page.id,
             "status": "current",
             "title": page.title,
             "body": {"representation": "storage", "value": body},
-            # v2 documents only number and message; minorEdit is sent, and may be ignored.
-            "version": {"number": page.version + 1, "message": message, "minorEdit": self.minor},
+            "version": {"number": page.version + 1, "message": message},
         }
+
+    def describe(self) -> list[str]:
+        told = ["v2 has no minor edit: watchers are notified of every page a sync writes"]
+        if self.api.cloud_id:
+            told.append(f"through the api.atlassian.com gateway, cloud id {self.api.cloud_id}")
+        return [*told, *super().describe()]
 
     def space_name(self) -> str:
         return str(self.space_info().get("name") or self.space)
 
     def may_update(self, page: Page) -> bool | None:
-        data = self.api.call("GET", f"api/v2/pages/{page.id}/operations")
+        data = self.api.object("GET", f"api/v2/pages/{page.id}/operations")
         return _permitted(data.get("operations"), "update", "page")
 
     def may_create(self) -> bool | None:
-        data = self.api.call("GET", f"api/v2/spaces/{self.space_info()['id']}/operations")
+        data = self.api.object("GET", f"api/v2/spaces/{self.space_info()['id']}/operations")
         return _permitted(data.get("operations"), "create", "page")
 
     def _new_parent_id(self) -> str | None:
@@ -321,55 +468,107 @@ class CloudPages(_ConfluencePages):
         return str(parent) if parent else None
 
     def _title_of(self, page_id: str) -> str:
-        return str(self.api.call("GET", f"api/v2/pages/{page_id}")["title"])
+        data = self.api.object("GET", f"api/v2/pages/{page_id}")
+        if not isinstance(data.get("title"), str):
+            raise self.api.unexpected("the page's title")
+        return str(data["title"])
 
     def space_info(self) -> dict[str, Any]:
         """The space's id and home page; looked up once per run."""
         if self._space is None:
-            found = self.api.call("GET", "api/v2/spaces", params={"keys": self.space})["results"]
-            if not found:
+            found = next(
+                (
+                    space
+                    for space in self.api.results("api/v2/spaces", {"keys": self.space})
+                    if space.get("key", self.space) == self.space
+                ),
+                None,
+            )
+            if found is None:
                 raise PageError(f"[target] space {self.space}: no such space, or no access")
-            self._space = found[0]
+            if not found.get("id"):
+                raise self.api.unexpected("the space's id")
+            self._space = found
         return self._space
 
     def _labels_path(self, page_id: str) -> str:
         return f"api/v2/pages/{page_id}/labels"
 
-    def _property(self, page_id: str) -> dict[str, Any] | None:
+    def _read_property(self, page_id: str) -> dict[str, Any] | None:
         path = f"api/v2/pages/{page_id}/properties"
-        results = self.api.call("GET", path, params={"key": PROPERTY})["results"]
-        return results[0] if results else None
+        return _keyed(list(self.api.results(path, {"key": PROPERTY})))
 
-    def _save_state(self, page: Page, state: SyncState) -> tuple[str, int]:
+    def _update_state(
+        self, page: Page, state: SyncState, ref: str, version: int
+    ) -> tuple[str, int]:
+        body = {"key": PROPERTY, "value": state.to_json(), "version": {"number": version + 1}}
+        self.api.call("PUT", f"api/v2/pages/{page.id}/properties/{ref}", body=body)
+        return ref, version + 1
+
+    def _create_state(self, page: Page, state: SyncState) -> tuple[str, int]:
         path = f"api/v2/pages/{page.id}/properties"
         value = {"key": PROPERTY, "value": state.to_json()}
-        if page.state_version:
-            number = page.state_version + 1
-            body = {**value, "version": {"number": number}}
-            self.api.call("PUT", f"{path}/{page.state_ref}", body=body)
-            return page.state_ref, number
-        created = self.api.call("POST", path, body=value, safe_to_repeat=False)
+        created = self.api.object("POST", path, body=value, safe_to_repeat=False)
+        if not created.get("id"):
+            raise self.api.unexpected("the new property's id")
         return str(created["id"]), 1
 
 
-def _v1_page(data: dict[str, Any]) -> Page:
-    prop = ((data.get("metadata") or {}).get("properties") or {}).get(PROPERTY)
-    return _page(data, data["body"]["storage"]["value"], prop)
+def _is_current(data: dict[str, Any], title: str, findings: dict[str, str]) -> bool:
+    """A search result that is the current page of exactly this title; a server that
+    returns others (another status, a near title) is noted for ``syncer check``."""
+    if data.get("title") == title and data.get("status", "current") == "current":
+        return True
+    findings["search"] = (
+        "the title search also returned pages of another title or status (archived,"
+        " trashed): they are skipped"
+    )
+    return False
 
 
-def _v2_page(data: dict[str, Any], prop: dict[str, Any] | None) -> Page:
-    return _page(data, data["body"]["storage"]["value"], prop)
-
-
-def _page(data: dict[str, Any], body: str, prop: dict[str, Any] | None) -> Page:
+def _page(data: dict[str, Any], prop: dict[str, Any] | None, api: ConfluenceApi) -> Page:
     state, ref, version = SyncState(), "", 0
     if prop:
         state = SyncState.from_json(prop.get("value"))
-        ref = str(prop.get("id") or prop.get("key") or PROPERTY)
-        version = int((prop.get("version") or {}).get("number") or 1)
-    return Page(
-        data["title"], body, data["version"]["number"], str(data["id"]), state, ref, version
-    )
+        ref, version = _property_ref(prop)
+    try:
+        title, number, page_id = data["title"], data["version"]["number"], data["id"]
+    except (KeyError, TypeError):
+        raise api.unexpected("the page's title, version or id") from None
+    if not isinstance(title, str) or not isinstance(number, int):
+        raise api.unexpected("the page's title and version number")
+    return Page(title, _storage(data, api), number, str(page_id), state, ref, version)
+
+
+def _storage(data: dict[str, Any], api: ConfluenceApi) -> str:
+    """The storage body of a v1 or v2 page (both nest it as ``body.storage.value``)."""
+    try:
+        value = data["body"]["storage"]["value"]
+    except (KeyError, TypeError):
+        raise api.unexpected("body.storage.value") from None
+    if not isinstance(value, str):
+        raise api.unexpected("storage body")
+    return value
+
+
+def _property_ref(prop: dict[str, Any]) -> tuple[str, int]:
+    """Where a stored property is updated (v2: its id; v1: its key) and its version."""
+    ref = str(prop.get("id") or prop.get("key") or PROPERTY)
+    number = (prop.get("version") or {}).get("number") if isinstance(prop, dict) else None
+    return ref, number if isinstance(number, int) and number > 0 else 1
+
+
+def _keyed(results: Any) -> dict[str, Any] | None:
+    """Our property among a list of properties."""
+    if not isinstance(results, list):
+        return None
+    return next((p for p in results if isinstance(p, dict) and p.get("key") == PROPERTY), None)
+
+
+def _has_more(embedded: Any) -> bool:
+    """Whether v2 left items out of an embedded list (``meta.hasMore``)."""
+    meta = embedded.get("meta") if isinstance(embedded, dict) else None
+    return isinstance(meta, dict) and meta.get("hasMore") is True
 
 
 def _label_names(labels: Any) -> set[str] | None:
@@ -389,11 +588,6 @@ def _permitted(operations: Any, operation: str, target: str) -> bool | None:
     return any(
         isinstance(o, dict) and all(o.get(k) == v for k, v in wanted.items()) for o in operations
     )
-
-
-def _embedded_property(data: dict[str, Any]) -> dict[str, Any] | None:
-    results = (data.get("properties") or {}).get("results") or []
-    return next((p for p in results if p.get("key") == PROPERTY), None)
 
 
 def _near_meeting(body: str, message: str) -> str:

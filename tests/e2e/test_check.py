@@ -203,3 +203,43 @@ def test_after_a_sync_the_page_reads_as_synced_before(config, confluence, capsys
     capsys.readouterr()
     code, lines, _ = check(config, capsys)
     assert code == 0 and lines[f"page '{TITLE}'"].endswith(", version 1, synced before)")
+
+
+@pytest.mark.parametrize("confluence", ["cloud"], indirect=True)
+def test_on_cloud_check_says_before_any_sync_that_watchers_will_be_notified(
+    config, confluence, capsys
+):
+    config.write_text(
+        config.read_text().replace('space = "ARCH"', 'space = "ARCH"\nnotify = false')
+    )
+    code, lines, output = check(config, capsys)
+    assert code == 0, output
+    assert "v2 has no minor edit" in lines["Confluence API"]
+    assert lines["notifications"].startswith("warn [target] notify = false (and --minor) cannot")
+    assert writes(confluence) == []
+
+
+@pytest.mark.parametrize("confluence", ["datacenter"], indirect=True)
+def test_check_reports_a_data_center_that_leaves_the_state_out_of_the_page(
+    config, confluence, capsys
+):
+    confluence.expands_properties = False
+    assert cli.main(["sync", "--config", str(config)]) == 0
+    capsys.readouterr()
+    code, lines, output = check(config, capsys)
+    assert code == 0, output
+    assert lines["Confluence API"] == (
+        "ok   this Data Center leaves metadata.properties.notes-sync out of the page: the sync"
+        " state is read on its own (one more request per page)"
+    )
+    confluence.expands_properties = True
+    _, lines, _ = check(config, capsys)
+    assert "comes with the page" in lines["Confluence API"]
+
+
+@pytest.mark.parametrize("confluence", ["datacenter"], indirect=True)
+def test_check_fails_a_token_served_as_the_anonymous_user(config, confluence, capsys, monkeypatch):
+    confluence.anonymous_access = True
+    monkeypatch.setenv("CONFLUENCE_TOKEN", "expired")
+    code, lines, _ = check(config, capsys)
+    assert code == 1 and "took the request as anonymous" in lines["Confluence credentials"]

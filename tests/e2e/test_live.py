@@ -4,9 +4,12 @@ The real client libraries (google-api-python-client, google-auth, atlassian-pyth
 talk to the fakes; nothing leaves 127.0.0.1 and no test sleeps.
 """
 
+import json
+
 from syncer import cli
 from tests.e2e.live import DOC_ID, HOME, TITLE, edit_doc, sync, the_page, writes
 from tests.e2e.logged import messages
+from tests.fakes import recorder
 
 
 def test_first_sync_creates_the_page_under_the_home_page_and_notifies(config, confluence, capsys):
@@ -131,15 +134,37 @@ def test_a_missing_doc_is_a_clear_failure_and_writes_nothing(config, google, con
     assert writes(confluence) == []
 
 
-def test_minor_edits_do_not_notify_watchers(config, google, confluence, capsys):
+def test_minor_edits_notify_nobody_on_data_center_and_cloud_says_so_before_writing(
+    config, google, confluence, capsys, caplog
+):
     sync(config, capsys)
     before = list(confluence.notifications)
     edit_doc(google, "New Relic", "NewRelic")
+    told_before_the_put: list[bool] = []
+    confluence.on_before_put = lambda page: told_before_the_put.append(
+        any("will be notified" in r.getMessage() for r in caplog.records)
+    )
     code, _, err = sync(config, capsys, "--minor")
     assert code == 0 and the_page(confluence).version == 2
-    assert the_page(confluence).history[-1].minorEdit is True
-    assert confluence.notifications == before
-    assert ("watchers may still be notified" in err) == (confluence.deployment == "cloud")
+    if confluence.deployment == "datacenter":
+        assert the_page(confluence).history[-1].minorEdit is True
+        assert confluence.notifications == before and told_before_the_put == [False]
+    else:  # v2 has no minor edit: nothing is sent that it does not document, and we say so
+        assert confluence.notifications == [*before, (the_page(confluence).id, 2)]
+        assert told_before_the_put == [True]
+        assert "--minor cannot be honoured" in err
+        (put,) = [
+            json.loads(x.body)
+            for x in recorder.RECORDED
+            if x.test == recorder.current_test and x.method == "PUT" and x.path.count("/") == 2
+        ]
+        assert put["version"] == {"number": 2, "message": "notes sync: updated 2023-12-20"}
+
+
+def test_minor_edits_are_not_claimed_on_cloud_when_nothing_is_written(config, confluence, capsys):
+    sync(config, capsys)
+    code, _, err = sync(config, capsys, "--minor")
+    assert code == 0 and "minor" not in err
 
 
 def test_dry_run_reads_both_sides_and_writes_nothing(config, confluence, capsys):

@@ -173,7 +173,7 @@ def test_nothing_new_sends_no_request_about_the_index_or_labels(remote, confluen
     assert not any(INDEX in str(query) for _, _, query in confluence.requests)
 
 
-def test_a_changed_page_updates_the_index_as_a_minor_edit_without_relabelling(
+def test_a_changed_page_updates_the_index_as_a_minor_edit_where_there_is_one_without_relabelling(
     remote, confluence, capsys
 ):
     sync(remote, capsys)
@@ -183,9 +183,13 @@ def test_a_changed_page_updates_the_index_as_a_minor_edit_without_relabelling(
     _, out = sync(remote, capsys)
     index = page(confluence, INDEX)
     assert f"{INDEX}: saved version 2" in out
-    assert index.version == 2 and index.history[-1].minorEdit is True
     year = page(confluence, PAGE)
-    assert confluence.notifications == [*notified, (year.id, 2)]
+    assert index.version == 2
+    if confluence.deployment == "cloud":  # v2 has no minor edit: the index notifies too
+        assert confluence.notifications == [*notified, (year.id, 2), (index.id, 2)]
+    else:
+        assert index.history[-1].minorEdit is True
+        assert confluence.notifications == [*notified, (year.id, 2)]
     assert confluence.count("POST", "label") == 0
     reads = confluence.count("GET", "label")
     # Data Center reads labels with the page; Cloud's v2 search cannot, so one read per write.

@@ -9,9 +9,35 @@ most 5 MiB) and answers with Confluence's error envelopes: v1
 "detail"}]}``. No sleeps: failures to inject are queued with ``fail_next``.
 
 State is plain attributes (``spaces``, ``pages``, ``notifications``, ``requests``) that tests
-read and change; ``read_only = True`` makes the one user a reader (writes answer 403, and the
-permitted operations list only reads); ``clock_offset`` skews its ``Date`` headers. Every
-request is served under one re-entrant lock, so hooks may call the fake's own methods.
+read and change; ``read_only = True`` makes the one user a reader (v1 writes answer 403, v2
+writes 404, and the permitted operations list only reads); ``clock_offset`` skews its
+``Date`` headers. Every request is served under one re-entrant lock, so hooks may call the
+fake's own methods.
+
+What it claims about the real service, from Atlassian's OpenAPI description of Cloud v2 and
+v1 (``tests/fixtures/specs/``) and ``../shared/reference/api-facts.md``:
+
+- Cloud v2 ``PUT /pages/{id}`` documents ``version.number`` and ``message`` only: there is
+  no minor edit, so every v2 write notifies (``notifications``). It documents no 403: a
+  write the user may not make answers 404 ("does not have the needed permissions to update
+  a page"), and so does a page in a space the user cannot see.
+- ``GET /pages`` defaults ``status`` to current and archived; pages may share a title with
+  archived or trashed ones (``add_page(..., status=…)``). Listings page by cursor
+  (``_links.next`` and a ``Link`` header); ``max_page_size`` makes pages short.
+- ``include-properties`` / ``include-labels`` embed at most 50 items, with ``meta.hasMore``.
+- On Cloud the deprecated v1 content endpoints answer 410 Gone (CHANGE-864); v1 stays where
+  v2 has nothing: adding labels, attachments, ``user/current`` (``v1_removed = False`` brings
+  back the older Cloud that still served them). Scoped tokens reach it through the gateway
+  path ``/ex/confluence/{cloud_id}/wiki`` (``gateway_url``); the site publishes its cloud id at
+  ``/_edge/tenant_info``.
+
+Where the descriptions leave an answer open, a switch picks it: ``stale_version_status``
+(v2's answer to a stale version: 409, or 400 naming the version); Data Center's
+``expands_properties`` (whether ``expand=metadata.properties.<key>`` is honoured: it is
+documented for Cloud only) and ``anonymous_access`` (a wrong or expired PAT is served as the
+anonymous user, CONFSERVER-98199, instead of 401); ``title_match`` ("exact", or "loose":
+case-insensitive substring, to prove the product checks titles itself). ``context`` gives
+Data Center a context path (``/confluence``).
 """
 
 from __future__ import annotations
@@ -32,6 +58,8 @@ from urllib.parse import parse_qsl, quote_plus, urlsplit
 from lxml import etree
 
 from tests.fakes.http import Answer, LocalServer
+from tests.fakes.paging import cursor_page, start_page
+from tests.fakes.recorder import record
 
 Json = dict[str, Any]
 
@@ -54,6 +82,7 @@ REASONS = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    410: "Gone",
     413: "Request Entity Too Large",
     429: "Too Many Requests",
     500: "Internal Server Error",
@@ -114,6 +143,7 @@ class StoredPage:
     history: list[PageVersion] = field(default_factory=lambda: [PageVersion(1)])
     properties: dict[str, Json] = field(default_factory=dict)
     labels: list[str] = field(default_factory=list)
+    status: str = "current"  # or "archived", "trashed"
 
     def current(self) -> PageVersion:
         """The latest version; ``version`` rules (a test may bump it without a history entry)."""
@@ -129,6 +159,8 @@ class _Failure:
     headers: dict[str, str]
     body: Any
     times: int
+    content_type: str | None = None
+    trickle: float = 0.0
 
 
 class _Fail(Exception):
@@ -145,6 +177,12 @@ class _Request:
     path: str  # below the API root, e.g. "/content/123"
     query: dict[str, str]
     raw: bytes
+    anonymous: bool = False  # Data Center served it as the anonymous user
+    pairs: tuple[tuple[str, str], ...] = ()  # the query as sent, repeated names kept
+
+    def values(self, name: str) -> list[str]:
+        """A multi-valued parameter, repeated (``status=a&status=b``) or comma-separated."""
+        return [v.strip() for k, raw in self.pairs if k == name for v in raw.split(",") if v]
 
     def json(self) -> Any:
         try:
@@ -165,10 +203,11 @@ class _Request:
 class FakeConfluence(LocalServer):
     """``with FakeConfluence(deployment="cloud") as fake:`` a server on a free port."""
 
-    def __init__(self, deployment: str = "cloud") -> None:
+    def __init__(self, deployment: str = "cloud", context: str | None = None) -> None:
         if deployment not in ("cloud", "datacenter"):
             raise ValueError(f"deployment must be 'cloud' or 'datacenter', not {deployment!r}")
         self.deployment = deployment
+        self._context = context
         self.lock = threading.RLock()
         self.username = "bot@example.org"
         self.api_token = "cloud-token"
@@ -177,22 +216,38 @@ class FakeConfluence(LocalServer):
         self.pages: dict[str, StoredPage] = {}
         self.forbidden_spaces: set[str] = set()
         self.read_only = False
+        self.cloud_id = "a436116f-02ce-4520-8fbb-7301462a1674"
+        self.v1_removed = deployment == "cloud"
+        self.max_page_size = 250
+        self.title_match = "exact"
+        self.stale_version_status = 409
+        self.expands_properties = True
+        self.anonymous_access = False
         self.display_name = "Notes Bot"
         self.notifications: list[tuple[str, int]] = []
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.on_before_put: Callable[[StoredPage], None] | None = None
         self._failures: list[_Failure] = []
+        self._anonymous = False  # the request being served came as the anonymous user
         self._ids = itertools.count(100001)
         self._routes = {"v1": self._v1_routes(), "v2": self._v2_routes()}
 
     @property
     def context(self) -> str:
+        if self._context is not None:
+            return self._context
         return "/wiki" if self.deployment == "cloud" else ""
 
     @property
     def url(self) -> str:
         """The base URL the product is configured with."""
         return self.origin + self.context
+
+    @property
+    def gateway_url(self) -> str:
+        """Cloud through the scoped-token gateway (``https://api.atlassian.com/ex/confluence/
+        {cloudId}``), served by this same fake."""
+        return f"{self.origin}/ex/confluence/{self.cloud_id}"
 
     # --- seeding and inspection ------------------------------------------------------------
 
@@ -206,10 +261,18 @@ class FakeConfluence(LocalServer):
             self.pages[space.homepage_id] = StoredPage(space.homepage_id, key, space.name, None, "")
             return space
 
-    def add_page(self, space_key: str, title: str, body: str, parent_id: str | None = None) -> str:
-        """A page at version 1 (no notification); returns its id."""
+    def add_page(
+        self,
+        space_key: str,
+        title: str,
+        body: str,
+        parent_id: str | None = None,
+        status: str = "current",
+    ) -> str:
+        """A page at version 1 (no notification); returns its id. An archived or trashed
+        page may share the title of a current one."""
         with self.lock:
-            page = StoredPage(self._new_id(), space_key, title, parent_id, body)
+            page = StoredPage(self._new_id(), space_key, title, parent_id, body, status=status)
             page.history[0].body = body
             self.pages[page.id] = page
             return page.id
@@ -234,9 +297,14 @@ class FakeConfluence(LocalServer):
             return page
 
     def find_page(self, space_key: str, title: str) -> StoredPage | None:
+        """The current page of that title (titles are unique among a space's current pages)."""
         with self.lock:
             return next(
-                (p for p in self.pages.values() if (p.space_key, p.title) == (space_key, title)),
+                (
+                    p
+                    for p in self.pages.values()
+                    if (p.space_key, p.title, p.status) == (space_key, title, "current")
+                ),
                 None,
             )
 
@@ -248,13 +316,27 @@ class FakeConfluence(LocalServer):
         headers: dict[str, str] | None = None,
         body: Any = None,
         times: int = 1,
+        content_type: str | None = None,
+        trickle: float = 0.0,
     ) -> None:
         """The next ``times`` requests of ``method`` (``"*"``: any) whose path (with
         ``/wiki`` on Cloud, without the query) matches get ``status``, before any auth
-        check. ``body``: a dict (sent as JSON), str or bytes; default: the API's envelope."""
+        check. ``body``: a dict (sent as JSON), str or bytes; default: the API's envelope.
+        ``content_type`` overrides the answer's; ``trickle`` sends the body one byte every so
+        many seconds (a proxy that holds the connection). A redirect to ``/sso/login`` lands
+        on an identity provider's login page (HTML, 200), as behind an SSO proxy."""
         with self.lock:
             self._failures.append(
-                _Failure(method.upper(), re.compile(path_regex), status, headers or {}, body, times)
+                _Failure(
+                    method.upper(),
+                    re.compile(path_regex),
+                    status,
+                    headers or {},
+                    body,
+                    times,
+                    content_type,
+                    trickle,
+                )
             )
 
     def reset_log(self) -> None:
@@ -274,23 +356,50 @@ class FakeConfluence(LocalServer):
 
     def answer(self, method: str, target: str, headers: Any, raw: bytes) -> Answer:
         parts = urlsplit(target)
-        path, query = parts.path, dict(parse_qsl(parts.query, keep_blank_values=True))
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        path, query = parts.path, dict(pairs)
         with self.lock:
             self.requests.append((method, path, query))
             api, rest = self._api_of(path)
             failure = self._injected(method, path, api)
-            if failure is not None:
-                return failure
-            if api is None:
-                return _html_404(path)
-            if not self._authorized(headers.get("Authorization", "")):
-                message = "Client must be authenticated to access this resource."
-                return _error(api, 401, message)
-            if self.read_only and method != "GET":
-                return _error(api, 403, "User not permitted to create or edit content here")
-            return self._dispatch(api, _Request(method, rest, query, raw))
+            answer = failure or self._answer(api, method, path, rest, pairs, headers, raw)
+            if self.deployment == "cloud":
+                record(method, api, rest, pairs, raw, answer, injected=failure is not None)
+            return answer
+
+    def _answer(
+        self,
+        api: str | None,
+        method: str,
+        path: str,
+        rest: str,
+        query_pairs: list[tuple[str, str]],
+        headers: Any,
+        raw: bytes,
+    ) -> Answer:
+        query = dict(query_pairs)
+        if api is None:
+            if path == "/_edge/tenant_info" and self.deployment == "cloud":
+                return _json(200, {"cloudId": self.cloud_id})
+            if path.startswith("/sso/"):
+                return Answer(200, LOGIN_PAGE, "text/html;charset=UTF-8")
+            return _html_404(path)
+        user = self._user(headers.get("Authorization", ""))
+        if user is None:
+            return _error(api, 401, "Client must be authenticated to access this resource.")
+        if api == "v1" and self.v1_removed and not _v1_kept(method, rest):
+            return _error(api, 410, "This deprecated endpoint has been removed.")
+        request = _Request(method, rest, query, raw, user == "anonymous", tuple(query_pairs))
+        if method != "GET" and (self.read_only or request.anonymous):
+            if api == "v2":  # v2 documents no 403: "does not have the needed permissions"
+                return _error(api, 404, "The user does not have the needed permissions")
+            return _error(api, 403, "User not permitted to create or edit content here")
+        return self._dispatch(api, request)
 
     def _api_of(self, path: str) -> tuple[str | None, str]:
+        gateway = f"/ex/confluence/{self.cloud_id}/wiki/"
+        if self.deployment == "cloud" and path.startswith(gateway):
+            path = "/wiki/" + path[len(gateway) :]
         if not path.startswith(self.context + "/"):
             return None, path
         below = path[len(self.context) :]
@@ -315,17 +424,24 @@ class FakeConfluence(LocalServer):
                     raw = failure.body if isinstance(failure.body, bytes) else failure.body.encode()
                     answer = Answer(failure.status, raw, "text/plain;charset=UTF-8")
                 answer.headers.update(failure.headers)
+                answer.content_type = failure.content_type or answer.content_type
+                answer.trickle = failure.trickle
                 return answer
         return None
 
-    def _authorized(self, header: str) -> bool:
+    def _user(self, header: str) -> str | None:
+        """ "bot" for the fake's credentials; "anonymous" for any other on a Data Center with
+        anonymous access (CONFSERVER-98199); None: 401."""
         scheme, _, credential = header.partition(" ")
         if self.deployment == "datacenter":
-            return scheme == "Bearer" and credential == self.pat
+            if scheme == "Bearer" and credential == self.pat:
+                return "bot"
+            return "anonymous" if self.anonymous_access else None
         expected = base64.b64encode(f"{self.username}:{self.api_token}".encode()).decode()
-        return scheme == "Basic" and credential == expected
+        return "bot" if scheme == "Basic" and credential == expected else None
 
     def _dispatch(self, api: str, request: _Request) -> Answer:
+        self._anonymous = request.anonymous
         allowed = []
         for method, pattern, handler in self._routes[api]:
             match = pattern.fullmatch(request.path)
@@ -337,7 +453,10 @@ class FakeConfluence(LocalServer):
             try:
                 status, data = handler(request, *match.groups())
             except _Fail as fail:
-                return _error(api, fail.status, fail.message)
+                status = 404 if api == "v2" and fail.status == 403 else fail.status
+                return _error(api, status, fail.message)
+            if isinstance(data, Answer):
+                return data
             return Answer(status, b"", JSON_TYPE) if data is None else _json(status, data)
         if allowed:
             return _error(api, 405, f"Method {request.method} not allowed; use {allowed}")
@@ -366,6 +485,8 @@ class FakeConfluence(LocalServer):
         return page
 
     def _check_space(self, key: str) -> None:
+        if self._anonymous:  # the anonymous user sees no space: none is public here
+            raise _Fail(404, f"No space with key : {key}")
         if key in self.forbidden_spaces:
             raise _Fail(403, f"User not permitted to view or edit content in space {key}")
 
@@ -390,6 +511,9 @@ class FakeConfluence(LocalServer):
                 f"same TITLE in this space: {title}",
             )
         return title
+
+    def _visible(self, page: StoredPage) -> bool:
+        return not self._anonymous and page.space_key not in self.forbidden_spaces
 
     def _create(self, space_key: str, title: str, body: str, parent: Any, minor: bool) -> str:
         page = StoredPage(self._new_id(), space_key, title, str(parent) if parent else None, body)
@@ -447,25 +571,44 @@ class FakeConfluence(LocalServer):
     def _v1_search(self, request: _Request) -> tuple[int, Json]:
         query = request.query
         key, title = query.get("spaceKey"), query.get("title")
-        if key:
+        if key and key in self.forbidden_spaces:
             self._check_space(key)
+        # Cloud's v1 searched current pages; Data Center 9+ any status unless asked.
+        wanted = _csv(query.get("status")) or (
+            {"current"} if self.deployment == "cloud" else {"current", "archived", "trashed"}
+        )
         found = [
             page
             for page in self.pages.values()
             if (not key or page.space_key == key)
-            and (title is None or page.title == title)
+            and (title is None or self._title_matches(page.title, title))
             and query.get("type", "page") == "page"
-            and page.space_key not in self.forbidden_spaces
+            and page.status in wanted
+            and self._visible(page)
         ]
+        try:
+            chunk, following, start, limit = start_page(
+                found, query, "/rest/api/content", self.max_page_size
+            )
+        except ValueError as error:
+            raise _Fail(400, str(error)) from None
         expand = _expand(query)
-        results = [self._v1_content(page, expand) for page in found]
+        results = [self._v1_content(page, expand) for page in chunk]
+        links = {**self._v1_base(), "self": f"{self.url}/rest/api/content"}
+        if following:
+            links["next"] = following
         return 200, {
             "results": results,
-            "start": int(query.get("start", 0)),
-            "limit": int(query.get("limit", 25)),
+            "start": start,
+            "limit": limit,
             "size": len(results),
-            "_links": {**self._v1_base(), "self": f"{self.url}/rest/api/content"},
+            "_links": links,
         }
+
+    def _title_matches(self, title: str, wanted: str) -> bool:
+        if self.title_match == "loose":
+            return wanted.lower() in title.lower()
+        return title == wanted
 
     def _v1_get(self, request: _Request, page_id: str) -> tuple[int, Json]:
         expand = _expand(request.query, default={"space", "version"})
@@ -579,7 +722,25 @@ class FakeConfluence(LocalServer):
         return 204, None
 
     def _v1_labels(self, request: _Request, page_id: str) -> tuple[int, Json]:
-        return 200, self._v1_label_list(self._page(page_id))
+        everything = self._v1_label_list(self._page(page_id))
+        try:
+            chunk, following, start, limit = start_page(
+                everything["results"],
+                request.query,
+                f"/rest/api/content/{page_id}/label",
+                self.max_page_size,
+            )
+        except ValueError as error:
+            raise _Fail(400, str(error)) from None
+        links = {**everything["_links"], **({"next": following} if following else {})}
+        return 200, {
+            **everything,
+            "results": chunk,
+            "start": start,
+            "limit": limit,
+            "size": len(chunk),
+            "_links": links,
+        }
 
     def _v1_add_labels(self, request: _Request, page_id: str) -> tuple[int, Json]:
         page = self._page(page_id)
@@ -612,8 +773,14 @@ class FakeConfluence(LocalServer):
     def _v1_current_user(self, request: _Request) -> tuple[int, Json]:
         """Cloud names the user by account id, Data Center by username and user key."""
         picture = {"path": "/images/icons/profilepics/default.svg", "width": 48, "height": 48}
-        if self.deployment == "cloud":
+        if request.anonymous:  # what Data Center answers the anonymous user
             user: Json = {
+                "type": "anonymous",
+                "profilePicture": {**picture, "isDefault": True},
+                "displayName": "Anonymous",
+            }
+        elif self.deployment == "cloud":
+            user = {
                 "type": "known",
                 "accountId": "557058:fake-bot",
                 "accountType": "atlassian",
@@ -723,7 +890,7 @@ class FakeConfluence(LocalServer):
         metadata: Json = {}
         keys = [e.removeprefix("metadata.properties.") for e in expand]
         wanted = [k for k, e in zip(keys, expand, strict=True) if e.startswith("metadata.prop")]
-        if wanted:
+        if wanted and (self.expands_properties or self.deployment == "cloud"):
             metadata["properties"] = {
                 key: self._v1_property(page, page.properties[key])
                 for key in wanted
@@ -802,7 +969,7 @@ class FakeConfluence(LocalServer):
         ]
         return [(m, re.compile(p), h) for m, p, h in table]
 
-    def _v2_spaces(self, request: _Request) -> tuple[int, Json]:
+    def _v2_spaces(self, request: _Request) -> tuple[int, Answer]:
         keys = _csv(request.query.get("keys"))
         ids = _csv(request.query.get("ids"))
         found = [
@@ -812,7 +979,24 @@ class FakeConfluence(LocalServer):
             and (not ids or space.id in ids)
             and space.key not in self.forbidden_spaces
         ]  # Cloud hides spaces you cannot see
-        return 200, {"results": [self._v2_space_data(s) for s in found], "_links": self._v2_base()}
+        return 200, self._v2_listing(request, "/spaces", [self._v2_space_data(s) for s in found])
+
+    def _v2_listing(self, request: _Request, path: str, items: list[Json]) -> Answer:
+        """One page of a v2 listing, its cursor in ``_links.next`` and the ``Link`` header."""
+        try:
+            chunk, following = cursor_page(
+                items, request.query, f"{self.context}/api/v2{path}", self.max_page_size
+            )
+        except ValueError as error:
+            raise _Fail(400, str(error)) from None
+        links = self._v2_base()
+        headers = {}
+        if following:
+            links["next"] = following
+            headers["Link"] = f'<{following}>; rel="next", <{self.url}>; rel="base"'
+        answer = _json(200, {"results": chunk, "_links": links})
+        answer.headers.update(headers)
+        return answer
 
     def _v2_space(self, request: _Request, space_id: str) -> tuple[int, Json]:
         space = next((s for s in self.spaces.values() if s.id == space_id), None)
@@ -830,22 +1014,22 @@ class FakeConfluence(LocalServer):
         self._page(page_id)
         return 200, {"operations": self._operations("page"), "_links": self._v2_base()}
 
-    def _v2_pages(self, request: _Request) -> tuple[int, Json]:
+    def _v2_pages(self, request: _Request) -> tuple[int, Answer]:
         query = request.query
         space_ids = _csv(query.get("space-id"))
         keys = {s.key for s in self.spaces.values() if s.id in space_ids}
-        for key in keys:
-            self._check_space(key)
         title = query.get("title")
+        wanted = set(request.values("status")) or {"current", "archived"}  # v2's default
         found = [
             page
             for page in self.pages.values()
             if (not space_ids or page.space_key in keys)
-            and (title is None or page.title == title)
+            and (title is None or self._title_matches(page.title, title))
+            and page.status in wanted
             and page.space_key not in self.forbidden_spaces
-        ]
+        ]  # Cloud leaves out what you cannot see
         results = [self._v2_page(page, query) for page in found]
-        return 200, {"results": results, "_links": self._v2_base()}
+        return 200, self._v2_listing(request, "/pages", results)
 
     def _v2_get(self, request: _Request, page_id: str) -> tuple[int, Json]:
         page = self._page(page_id)
@@ -854,18 +1038,10 @@ class FakeConfluence(LocalServer):
         data = self._v2_page(page, request.query)
         if request.query.get("include-properties") == "true":
             props = [self._v2_property(p) for p in page.properties.values()]
-            data["properties"] = {
-                "results": props,
-                "meta": {"hasMore": False, "cursor": ""},
-                "_links": {},
-            }
+            data["properties"] = _embedded(props, f"/pages/{page.id}/properties")
         if request.query.get("include-labels") == "true":
             labels = self._v2_label_list(page)["results"]
-            data["labels"] = {
-                "results": labels,
-                "meta": {"hasMore": False, "cursor": ""},
-                "_links": {},
-            }
+            data["labels"] = _embedded(labels, f"/pages/{page.id}/labels")
         data["_links"].update(self._v2_base())
         return 200, data
 
@@ -877,8 +1053,7 @@ class FakeConfluence(LocalServer):
         self._check_space(space.key)
         title = self._check_title(space.key, data.get("title"))
         body = self._check_new_body(_v2_storage(data))
-        minor = bool((data.get("version") or {}).get("minorEdit", False))
-        page_id = self._create(space.key, title, body, data.get("parentId"), minor)
+        page_id = self._create(space.key, title, body, data.get("parentId"), minor=False)
         page = self.pages[page_id]
         answer = self._v2_page(page, {"body-format": "storage"})
         answer["_links"].update(self._v2_base())
@@ -899,13 +1074,13 @@ class FakeConfluence(LocalServer):
             page.title = title
             if data.get("parentId"):
                 page.parent_id = str(data["parentId"])
-            self._save(page, version)
+            self._save(page, {"number": version["number"], "message": version.get("message")})
 
         try:
             self._update(page, version["number"], apply)
         except _VersionConflict as conflict:
             raise _Fail(
-                409,
+                self.stale_version_status,
                 "Version must be incremented when updating a page. Current Version: "
                 f"[{conflict.current}]. Provided version: [{conflict.sent}]",
             ) from None
@@ -913,14 +1088,16 @@ class FakeConfluence(LocalServer):
         answer["_links"].update(self._v2_base())
         return 200, answer
 
-    def _v2_labels(self, request: _Request, page_id: str) -> tuple[int, Json]:
-        return 200, self._v2_label_list(self._page(page_id))
+    def _v2_labels(self, request: _Request, page_id: str) -> tuple[int, Answer]:
+        labels = self._v2_label_list(self._page(page_id))["results"]
+        return 200, self._v2_listing(request, f"/pages/{page_id}/labels", labels)
 
-    def _v2_properties(self, request: _Request, page_id: str) -> tuple[int, Json]:
+    def _v2_properties(self, request: _Request, page_id: str) -> tuple[int, Answer]:
         page = self._page(page_id)
         key = request.query.get("key")
         props = [p for p in page.properties.values() if key is None or p["key"] == key]
-        return 200, {"results": [self._v2_property(p) for p in props], "_links": self._v2_base()}
+        results = [self._v2_property(p) for p in props]
+        return 200, self._v2_listing(request, f"/pages/{page_id}/properties", results)
 
     def _v2_add_property(self, request: _Request, page_id: str) -> tuple[int, Json]:
         page = self._page(page_id)
@@ -982,11 +1159,10 @@ class FakeConfluence(LocalServer):
         space = self.spaces.get(page.space_key)
         data: Json = {
             "id": page.id,
-            "status": "current",
+            "status": page.status,
             "title": page.title,
-            "spaceId": space.id if space else None,
-            "parentId": page.parent_id,
-            "parentType": "page" if page.parent_id else None,
+            "spaceId": space.id if space else "",
+            **({"parentId": page.parent_id, "parentType": "page"} if page.parent_id else {}),
             "position": None,
             "authorId": "557058:fake-bot",
             "ownerId": "557058:fake-bot",
@@ -1143,6 +1319,36 @@ def _error(api: str, status: int, message: str) -> Answer:
             "successful": False,
         }
     return _json(status, envelope)
+
+
+LOGIN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
+    b"<form method='post' action='/sso/login'><input name='username'></form></body></html>"
+)
+EMBEDDED_MAX = 50  # what include-properties / include-labels embed at most
+
+
+def _embedded(items: list[Json], path: str) -> Json:
+    """An ``include-…`` list: the first 50, ``meta.hasMore``, a link to all of them."""
+    more = len(items) > EMBEDDED_MAX
+    return {
+        "results": items[:EMBEDDED_MAX],
+        "meta": {"hasMore": more, "cursor": ""},
+        "_links": {"self": f"/wiki/api/v2{path}"},
+    }
+
+
+# The v1 endpoints Cloud still serves because v2 has no equivalent (CHANGE-864 removed the
+# rest): adding labels, attachments, who the caller is.
+_V1_KEPT = (
+    ("POST", re.compile(r"/content/\d+/label")),
+    ("*", re.compile(r"/content/\d+/child/attachment(/.*)?")),
+    ("GET", re.compile(r"/user/current")),
+)
+
+
+def _v1_kept(method: str, path: str) -> bool:
+    return any(m in ("*", method) and p.fullmatch(path) for m, p in _V1_KEPT)
 
 
 def _html_404(path: str) -> Answer:

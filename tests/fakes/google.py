@@ -73,6 +73,12 @@ STATUS_NAMES = {
 }
 
 
+SSO_LOGIN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Sign in</title></head>"
+    b"<body><form method='post' action='/sso/login'><input name='username'></form></body></html>"
+)
+
+
 @dataclass
 class _Stored:
     doc: Json  # tabs form, suggestions inline
@@ -87,6 +93,9 @@ class _Failure:
     status: int
     times: int
     headers: dict[str, str]
+    body: bytes | None = None
+    content_type: str | None = None
+    trickle: float = 0.0
 
 
 def _json(status: int, data: Any, headers: dict[str, str] | None = None) -> Answer:
@@ -217,11 +226,32 @@ class FakeGoogle(LocalServer):
             self.documents[doc_id] = _Stored(_tabbed(doc, doc_id), version=old.version + 1)
 
     def fail_next(
-        self, path_regex: str, status: int, times: int = 1, headers: dict[str, str] | None = None
+        self,
+        path_regex: str,
+        status: int,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        trickle: float = 0.0,
     ) -> None:
-        """The next ``times`` requests whose path matches get ``status`` (e.g. 429, 503)."""
+        """The next ``times`` requests whose path matches get ``status`` (e.g. 429, 503),
+        with Google's error envelope or ``body`` (of ``content_type``), sent one byte every
+        ``trickle`` seconds if given. A redirect to ``/sso/login`` lands on an identity
+        provider's login page (HTML, 200), as behind an SSO proxy."""
         with self.lock:
-            self._failures.append(_Failure(re.compile(path_regex), status, times, headers or {}))
+            self._failures.append(
+                _Failure(
+                    re.compile(path_regex),
+                    status,
+                    times,
+                    headers or {},
+                    body,
+                    content_type,
+                    trickle,
+                )
+            )
 
     def paths(self) -> list[str]:
         """The path of every request so far, in order (without the query)."""
@@ -244,12 +274,19 @@ class FakeGoogle(LocalServer):
         for failure in self._failures:
             if failure.times > 0 and failure.pattern.search(path):
                 failure.times -= 1
-                answer = _google_error(failure.status)
+                if failure.body is None:
+                    answer = _google_error(failure.status)
+                else:
+                    answer = Answer(failure.status, failure.body)
+                answer.content_type = failure.content_type or answer.content_type
                 answer.headers.update(failure.headers)
+                answer.trickle = failure.trickle
                 return answer
         return None
 
     def _route(self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes):
+        if path.startswith("/sso/"):
+            return Answer(200, SSO_LOGIN_PAGE, "text/html; charset=UTF-8")
         if method == "POST" and path == "/token":
             return self._grant(_form(body))
         if method == "POST" and path == "/sts":

@@ -20,6 +20,7 @@ class Answer:
     body: bytes
     content_type: str = JSON_TYPE
     headers: dict[str, str] = field(default_factory=dict)
+    trickle: float = 0.0  # seconds between the body's bytes: a server that never finishes
 
 
 class LocalServer:
@@ -30,11 +31,13 @@ class LocalServer:
 
     _server: ThreadingHTTPServer | None = None
     clock_offset: float = 0.0
+    _stopping: threading.Event | None = None
 
     def answer(self, method: str, target: str, headers: Any, body: bytes) -> Answer:
         raise NotImplementedError
 
     def __enter__(self) -> Self:
+        self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         threading.Thread(
@@ -43,7 +46,8 @@ class LocalServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        assert self._server is not None
+        assert self._server is not None and self._stopping is not None
+        self._stopping.set()  # a trickling answer stops, so its client's read ends
         self._server.shutdown()
         self._server.server_close()
 
@@ -78,7 +82,22 @@ def _handler(fake: LocalServer) -> type[BaseHTTPRequestHandler]:
             for name, value in answer.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(answer.body)
+            if answer.trickle:
+                self._trickle(answer)
+            else:
+                self.wfile.write(answer.body)
+
+        def _trickle(self, answer: Answer) -> None:
+            """One byte, then a pause, until the body is sent or the fake stops."""
+            assert fake._stopping is not None
+            try:
+                for index in range(len(answer.body)):
+                    self.wfile.write(answer.body[index : index + 1])
+                    self.wfile.flush()
+                    if fake._stopping.wait(answer.trickle):
+                        return
+            except OSError:  # the client gave up
+                return
 
         def date_time_string(self, timestamp: float | None = None) -> str:
             now = time.time() if timestamp is None else timestamp

@@ -40,8 +40,10 @@ KEY = "notes-sync"
 
 @pytest.fixture(params=["cloud", "datacenter"])
 def fake(request):
+    """v1 on both: on Cloud, the older site that still served the v1 content endpoints."""
     with FakeConfluence(deployment=request.param) as fake:
         fake.add_space(SPACE, SPACE_ID, HOME)
+        fake.v1_removed = False
         yield fake
 
 
@@ -456,7 +458,7 @@ def test_v2_put_needs_the_next_version_and_well_formed_storage(cloud):
     assert cloud.pages[page_id].body == "<p>2</p>"
 
 
-def test_v2_create_and_minor_edits(cloud):
+def test_v2_has_no_minor_edit_so_every_write_notifies(cloud):
     confluence = client(cloud)
     payload = {
         "spaceId": SPACE_ID,
@@ -473,7 +475,7 @@ def test_v2_create_and_minor_edits(cloud):
     path = f"api/v2/pages/{page_id}"
     confluence.put(path, data=v2_update(page_id, "Notes", "<p>2</p>", 2, minorEdit=True))
     confluence.put(path, data=v2_update(page_id, "Notes", "<p>3</p>", 3))
-    assert cloud.notifications == [(page_id, 1), (page_id, 3)]
+    assert cloud.notifications == [(page_id, 1), (page_id, 2), (page_id, 3)]
 
 
 def test_v2_properties_are_addressed_by_id(cloud):
@@ -528,3 +530,134 @@ def test_the_librarys_own_v2_client_reads_the_fake(cloud):
     )
     assert v2.get_page_by_title(SPACE, "Notes")["results"][0]["id"] == page_id
     assert [p["key"] for p in v2.get_page_properties(page_id)] == [KEY]
+
+
+# --- what Atlassian documents, and the switches where it does not -------------------------
+
+
+def test_cloud_answers_410_for_the_removed_v1_content_endpoints_and_keeps_the_rest(cloud):
+    page_id = cloud.add_page(SPACE, "Notes", "<p>1</p>")
+    confluence = client(cloud)
+    for path in (f"rest/api/content/{page_id}", "rest/api/content", f"rest/api/space/{SPACE}"):
+        assert confluence.get(path, advanced_mode=True).status_code == 410
+    label = [{"prefix": "global", "name": "x"}]
+    assert confluence.post(f"rest/api/content/{page_id}/label", data=label)["size"] == 1
+    assert confluence.get("rest/api/user/current")["type"] == "known"
+
+
+def test_a_v2_write_the_user_may_not_make_is_404_and_a_v1_write_403(cloud):
+    page_id = cloud.add_page(SPACE, "Notes", "<p>1</p>")
+    cloud.read_only = True
+    confluence = client(cloud)
+    put = confluence.put(
+        f"api/v2/pages/{page_id}",
+        data=v2_update(page_id, "Notes", "<p>2</p>", 2),
+        advanced_mode=True,
+    )
+    assert put.status_code == 404 and "needed permissions" in put.json()["errors"][0]["title"]
+    label = [{"prefix": "global", "name": "x"}]
+    path = f"rest/api/content/{page_id}/label"
+    assert confluence.post(path, data=label, advanced_mode=True).status_code == 403
+    cloud.read_only, cloud.forbidden_spaces = False, {SPACE}
+    assert confluence.get(f"api/v2/pages/{page_id}", advanced_mode=True).status_code == 404
+
+
+def test_v2_title_search_defaults_to_current_and_archived_and_honours_status(cloud):
+    archived = cloud.add_page(SPACE, "Notes", "<p>old</p>", status="archived")
+    cloud.add_page(SPACE, "Notes", "<p>bin</p>", status="trashed")
+    current = cloud.add_page(SPACE, "Notes", "<p>now</p>")
+    confluence = client(cloud)
+    params = {"space-id": SPACE_ID, "title": "Notes"}
+    ids = [p["id"] for p in confluence.get("api/v2/pages", params=params)["results"]]
+    assert ids == [archived, current]
+    only = confluence.get("api/v2/pages", params={**params, "status": "current"})["results"]
+    assert [(p["id"], p["status"]) for p in only] == [(current, "current")]
+
+
+def test_listings_page_by_cursor_in_links_next_and_the_link_header(cloud):
+    page_id = cloud.add_page(SPACE, "Notes", "<p>1</p>")
+    cloud.pages[page_id].labels.extend(["a", "b", "c"])
+    cloud.max_page_size = 2
+    confluence = client(cloud)
+    first = confluence.get(f"api/v2/pages/{page_id}/labels", advanced_mode=True)
+    following = first.json()["_links"]["next"]
+    assert following.startswith(f"/wiki/api/v2/pages/{page_id}/labels?") and "cursor=" in following
+    assert f'<{following}>; rel="next"' in first.headers["Link"]
+    rest = requests.get(cloud.origin + following, auth=(cloud.username, cloud.api_token)).json()
+    names = [x["name"] for x in first.json()["results"] + rest["results"]]
+    assert names == ["a", "b", "c"] and "next" not in rest["_links"]
+
+
+def test_embedded_properties_and_labels_stop_at_50_saying_there_are_more(cloud):
+    page_id = cloud.add_page(SPACE, "Notes", "<p>1</p>")
+    for n in range(51):
+        cloud.add_property(page_id, f"other-{n:02}", n)
+    cloud.pages[page_id].labels.extend(f"l{n}" for n in range(50))
+    params = {"include-properties": "true", "include-labels": "true"}
+    data = client(cloud).get(f"api/v2/pages/{page_id}", params=params)
+    assert len(data["properties"]["results"]) == 50 and data["properties"]["meta"]["hasMore"]
+    assert len(data["labels"]["results"]) == 50 and not data["labels"]["meta"]["hasMore"]
+
+
+def test_a_stale_v2_version_is_409_or_where_switched_400_naming_the_version(cloud):
+    page_id = cloud.add_page(SPACE, "Notes", "<p>1</p>")
+    cloud.stale_version_status = 400
+    response = client(cloud).put(
+        f"api/v2/pages/{page_id}",
+        data=v2_update(page_id, "Notes", "<p>2</p>", 5),
+        advanced_mode=True,
+    )
+    assert response.status_code == 400 and "Version" in response.json()["errors"][0]["title"]
+
+
+def test_the_gateway_serves_cloud_by_cloud_id_and_the_site_publishes_it(cloud):
+    page_id = cloud.add_page(SPACE, "Notes", "<p>1</p>")
+    tenant = requests.get(f"{cloud.origin}/_edge/tenant_info").json()
+    assert tenant == {"cloudId": cloud.cloud_id}
+    gateway = Confluence(
+        url=f"{cloud.gateway_url}/wiki", username=cloud.username, password=cloud.api_token
+    )
+    assert gateway.get(f"api/v2/pages/{page_id}")["title"] == "Notes"
+    other = cloud.gateway_url.replace(cloud.cloud_id, "0" * 8)
+    assert requests.get(f"{other}/wiki/api/v2/pages/{page_id}").status_code == 404
+
+
+@pytest.fixture
+def datacenter():
+    with FakeConfluence(deployment="datacenter", context="/confluence") as fake:
+        fake.add_space(SPACE, SPACE_ID, HOME)
+        yield fake
+
+
+def test_data_center_serves_below_its_context_path_and_any_status_unless_asked(datacenter):
+    assert datacenter.url.endswith("/confluence")
+    datacenter.add_page(SPACE, "Notes", "<p>old</p>", status="archived")
+    current = datacenter.add_page(SPACE, "Notes", "<p>now</p>")
+    confluence = client(datacenter)
+    params = {"spaceKey": SPACE, "title": "Notes"}
+    assert len(confluence.get("rest/api/content", params=params)["results"]) == 2
+    only = confluence.get("rest/api/content", params={**params, "status": "current"})
+    assert [p["id"] for p in only["results"]] == [current]
+
+
+def test_a_data_center_with_anonymous_access_serves_a_bad_token_as_anonymous(datacenter):
+    datacenter.anonymous_access = True
+    datacenter.add_page(SPACE, "Notes", "<p>1</p>")
+    stranger = Confluence(url=datacenter.url, token="expired")
+    assert stranger.get("rest/api/user/current")["type"] == "anonymous"
+    found = stranger.get("rest/api/content", params={"spaceKey": SPACE, "title": "Notes"})
+    assert found["results"] == []
+    assert stranger.get(f"rest/api/space/{SPACE}", advanced_mode=True).status_code == 404
+    datacenter.anonymous_access = False
+    assert stranger.get("rest/api/user/current", advanced_mode=True).status_code == 401
+
+
+def test_a_data_center_may_leave_the_property_expansion_out(datacenter):
+    page_id = datacenter.add_page(SPACE, "Notes", "<p>1</p>")
+    datacenter.add_property(page_id, KEY, {"h": "1"})
+    params = {"expand": f"version,metadata.properties.{KEY}"}
+    assert client(datacenter).get(f"rest/api/content/{page_id}", params=params)["metadata"]
+    datacenter.expands_properties = False
+    page = client(datacenter).get(f"rest/api/content/{page_id}", params=params)
+    assert "properties" not in page.get("metadata", {})
+    assert client(datacenter).get(f"rest/api/content/{page_id}/property/{KEY}")["value"]

@@ -6,10 +6,11 @@ import pytest
 import requests
 import responses
 
+from syncer.deadline import Budget
 from syncer.errors import AuthError, PageError, VersionConflict
 from syncer.stores.base import Page, SyncState
-from syncer.stores.confluence import DataCenterPages
-from syncer.stores.confluence_api import RETRY_AFTER_CAP, ConfluenceApi, Credentials, NotFound
+from syncer.stores.confluence import CloudPages, DataCenterPages
+from syncer.stores.confluence_api import ConfluenceApi, Credentials, NotFound
 
 BASE = "https://wiki.example.org"
 PAGE = f"{BASE}/rest/api/content/42"
@@ -35,11 +36,13 @@ def test_429_is_retried_after_the_seconds_confluence_asks_for(api, slept):
 
 
 @responses.activate
-def test_retry_after_is_capped_and_a_post_is_retried_on_429(api, slept):
-    responses.post(f"{BASE}/rest/api/content", status=429, headers={"Retry-After": "3600"})
+def test_retry_after_within_the_runs_budget_is_honoured_in_full_and_a_post_is_retried_on_429(
+    api, slept
+):
+    responses.post(f"{BASE}/rest/api/content", status=429, headers={"Retry-After": "90"})
     responses.post(f"{BASE}/rest/api/content", json={"id": "1"})
     api.call("POST", "rest/api/content", body={}, safe_to_repeat=False)
-    assert slept == [RETRY_AFTER_CAP]
+    assert slept == [90.0]
 
 
 @responses.activate
@@ -114,3 +117,81 @@ def test_a_storage_parse_error_names_the_meeting_it_points_at(api):
         "message": "notes sync: added 2023-12-20",
         "minorEdit": False,
     }
+
+
+@responses.activate
+def test_a_retry_after_beyond_the_runs_budget_fails_at_once_saying_how_long(api, slept):
+    responses.get(PAGE, status=429, headers={"Retry-After": "86400"})
+    with pytest.raises(PageError) as caught:
+        api.call("GET", "rest/api/content/42")
+    assert slept == [] and len(responses.calls) == 1
+    assert "asked to wait 24 h (86400 s)" in str(caught.value)
+    assert "run it again later" in str(caught.value)
+
+
+@responses.activate
+def test_retries_stop_when_the_next_wait_would_outlast_the_run(slept):
+    now = [0.0]
+    api = ConfluenceApi(
+        BASE, Credentials(pat="p"), sleep=slept.append, budget=Budget(10, clock=lambda: now[0])
+    )
+    responses.get(PAGE, status=503, headers={"Retry-After": "6"})
+    responses.get(PAGE, status=503, headers={"Retry-After": "6"})
+    responses.get(PAGE, json={"id": "42"})
+    now[0] = 5.0  # five of the ten seconds are gone: a wait of 6 s no longer fits
+    with pytest.raises(PageError, match="asked to wait 6 s, more than the 5 s this run has left"):
+        api.call("GET", "rest/api/content/42")
+    assert slept == []
+
+
+@responses.activate
+def test_a_run_out_of_time_sends_nothing_more(slept):
+    api = ConfluenceApi(BASE, Credentials(pat="p"), budget=Budget(10, clock=lambda: 0.0))
+    api.budget.ends = -1.0
+    with pytest.raises(PageError, match="this run has spent its 10 s on Confluence"):
+        api.call("GET", "rest/api/content/42")
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_v2_400_naming_the_version_is_a_lost_race_and_other_400s_are_not():
+    api = ConfluenceApi(BASE, Credentials(username="u", api_token="t"))
+    v2 = f"{BASE}/api/v2/pages/42"
+    stale = {"errors": [{"status": 400, "title": "Version must be incremented. Current: [3]"}]}
+    responses.put(v2, status=400, json=stale)
+    with pytest.raises(VersionConflict):
+        api.call("PUT", "api/v2/pages/42", body={})
+    responses.put(v2, status=400, json={"errors": [{"status": 400, "title": "Error parsing"}]})
+    with pytest.raises(PageError) as caught:
+        api.call("PUT", "api/v2/pages/42", body={})
+    assert not isinstance(caught.value, VersionConflict)
+
+
+@responses.activate
+def test_a_property_that_already_exists_on_create_is_read_and_updated(api):
+    """Data Center: the state was not read with the page (or another run created it since)."""
+    prop = f"{PAGE}/property"
+    exists = "Cannot add a property with key 'notes-sync': a property with that key already exists"
+    responses.post(prop, status=400, json={"statusCode": 400, "message": exists})
+    responses.get(
+        f"{prop}/notes-sync", json={"key": "notes-sync", "value": {}, "version": {"number": 4}}
+    )
+    responses.put(f"{prop}/notes-sync", json={"key": "notes-sync", "version": {"number": 5}})
+    saved = DataCenterPages(api, "ARCH").save_state(Page("T", "<p/>", 1, "42"), SyncState())
+    assert (saved.state_ref, saved.state_version) == ("notes-sync", 5)
+    assert json.loads(responses.calls[-1].request.body)["version"] == {"number": 5}
+
+
+@responses.activate
+def test_a_cloud_property_that_already_exists_is_read_by_key_and_updated_by_id():
+    api = ConfluenceApi(BASE, Credentials(username="u", api_token="t"))
+    props = f"{BASE}/api/v2/pages/42/properties"
+    exists = {
+        "errors": [{"status": 400, "title": "A property with key 'notes-sync' already exists"}]
+    }
+    responses.post(props, status=400, json=exists)
+    found = {"id": "77", "key": "notes-sync", "value": {}, "version": {"number": 2}}
+    responses.get(props, json={"results": [found], "_links": {}})
+    responses.put(f"{props}/77", json={**found, "version": {"number": 3}})
+    saved = CloudPages(api, "ARCH").save_state(Page("T", "<p/>", 1, "42"), SyncState())
+    assert (saved.state_ref, saved.state_version) == ("77", 3)

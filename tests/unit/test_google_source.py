@@ -371,8 +371,70 @@ def test_a_slow_google_times_out_as_a_source_error(fake, key, slept) -> None:
         google = GoogleDocSource(
             DOC_ID, credentials, endpoint, http_timeout=0.2, sleep=slept.append
         )
-        with pytest.raises(SourceError, match="timed out"):
+        with pytest.raises(SourceError, match=r"did not finish answering GET .* within 0.2 s"):
             google.fetch()
+        assert slept == []  # a server that does not answer in time is not asked again
+
+
+def test_a_google_that_trickles_its_answer_fails_at_the_deadline(fake, key) -> None:
+    fake.fail_next(r"/v1/documents/", 200, body=b'{"title": "' + b"x" * 10_000, trickle=0.02)
+    google = GoogleDocSource(DOC_ID, load_credentials(key, None), fake.url, http_timeout=0.3)
+    with pytest.raises(SourceError) as caught:
+        google.fetch()
+    assert str(caught.value).startswith(
+        f"the Google Docs API at {fake.url} did not finish answering GET {fake.url}/v1/documents/"
+    )
+    assert "within 0.3 s" in str(caught.value) and "[source] timeout_seconds" in str(caught.value)
+
+
+LOGIN = b"<!DOCTYPE html><html><body><form action='/sso'>Sign in</form></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        ({"body": LOGIN, "content_type": "text/html"}, "with an HTML page (200, text/html)"),
+        ({"body": b"", "content_type": "application/json"}, "with an empty body (200"),
+        ({"body": b"[1, 2]"}, "with JSON that is not an object"),
+        ({"body": b"Service paused", "content_type": "text/plain"}, "with text/plain (200"),
+    ],
+)
+def test_an_answer_that_is_not_the_documented_json_is_one_line_naming_it(
+    source, fake, answer, says
+) -> None:
+    fake.fail_next(r"/v1/documents/", 200, **answer)
+    with pytest.raises(SourceError) as caught:
+        source().fetch()
+    message = str(caught.value)
+    assert says in message and "GET " in message and "/v1/documents/" in message
+    assert "\n" not in message
+
+
+def test_a_redirect_to_a_login_page_says_a_proxy_may_be_in_front(source, fake) -> None:
+    fake.fail_next(r"/v1/documents/", 302, headers={"Location": f"{fake.url}/sso/login"})
+    with pytest.raises(SourceError) as caught:
+        source().fetch()
+    message = str(caught.value)
+    assert "answered GET" in message and "with an HTML page (200, text/html)" in message
+    assert "is a login or SSO proxy in front of it?" in message
+    assert f"after a redirect to {fake.url}/sso/login" in message
+
+
+def test_an_html_page_from_the_token_endpoint_is_not_a_refused_key(source, fake) -> None:
+    fake.fail_next(r"^/token$", 200, body=LOGIN, content_type="text/html")
+    with pytest.raises(SourceError, match=r"sign-in endpoint answered POST .* HTML page"):
+        source().fetch()
+
+
+def test_a_500_from_the_token_endpoint_is_an_outage_not_rejected_credentials(
+    source, fake, monkeypatch
+) -> None:
+    monkeypatch.setattr("time.sleep", lambda seconds: None)  # google-auth's own retries
+    fake.fail_next(r"^/token$", 500, times=10)
+    with pytest.raises(SourceError) as caught:
+        source().fetch()
+    assert "Google is having trouble, not refusing the credentials" in str(caught.value)
+    assert "rejected" not in str(caught.value)
 
 
 # --- credentials -----------------------------------------------------------------------------

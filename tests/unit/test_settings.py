@@ -152,3 +152,18 @@ def test_the_shipped_example_config_is_valid():
     example = Path(__file__).parents[2] / "config" / "example.toml"
     settings = load_settings(example)
     assert settings.source_file.exists()
+
+
+def test_timeouts_default_to_a_minute_and_take_seconds(tmp_path):
+    env = {"CONFLUENCE_TOKEN": "pat"}
+    default = load_settings(write(tmp_path, live("https://wiki.example.org")), environ=env)
+    assert default.confluence.timeout == 60.0
+    text = live("https://wiki.example.org", "timeout_seconds = 2.5")
+    assert load_settings(write(tmp_path, text), environ=env).confluence.timeout == 2.5
+
+
+@pytest.mark.parametrize("value", ["0", "-1", '"60"', "true", "86400"])
+def test_a_timeout_that_is_not_a_sensible_number_of_seconds_is_refused(tmp_path, value):
+    text = live("https://wiki.example.org", f"timeout_seconds = {value}")
+    with pytest.raises(ConfigError, match=r"\[target\] timeout_seconds must be a number"):
+        load_settings(write(tmp_path, text), environ={"CONFLUENCE_TOKEN": "pat"})
