@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from syncer.files import DEFAULT_LIMIT
 from syncer.model import Document
 from syncer.settings import GoogleSettings, Settings
 from syncer.sources import read_file, select_tab
@@ -36,13 +37,14 @@ class Source(Protocol):
 class FileSource:
     path: Path
     tab: str | None = None
+    limit: int = DEFAULT_LIMIT
 
     @property
     def name(self) -> str:
         return str(self.path)
 
     def read(self) -> Document:
-        return read_file(self.path, self.tab)
+        return read_file(self.path, self.tab, self.limit)
 
     def modified(self) -> dt.datetime | None:
         try:
@@ -83,7 +85,7 @@ class GoogleSource:
 
 def open_source(settings: Settings) -> Source:
     if settings.source_file is not None:
-        return FileSource(settings.source_file, settings.tab)
+        return FileSource(settings.source_file, settings.tab, settings.max_file_bytes)
     assert settings.google is not None
     return GoogleSource(settings.google, settings.tab)
 

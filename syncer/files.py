@@ -4,10 +4,12 @@ a zip bomb is refused after ``limit`` bytes instead of being read until memory r
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 MB = 1024 * 1024
 CHUNK = MB
+# What a notes file (a zip: inflated) may hold unless [source] max_file_mb says otherwise.
+DEFAULT_LIMIT = 100 * MB
 
 
 class TooLarge(Exception):
@@ -24,7 +26,7 @@ def read_at_most(path: Path, limit: int) -> bytes:
         return read_stream_at_most(file, limit)
 
 
-def read_stream_at_most(stream: BinaryIO, limit: int) -> bytes:
+def read_stream_at_most(stream: IO[bytes], limit: int) -> bytes:
     """A stream's bytes (a zip member inflating as it is read), or ``TooLarge``."""
     chunks: list[bytes] = []
     size = 0

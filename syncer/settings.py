@@ -14,14 +14,14 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from syncer.errors import ConfigError
-from syncer.files import MB, TooLarge, read_at_most
+from syncer.files import DEFAULT_LIMIT, MB, TooLarge, read_at_most
 from syncer.logs import is_pasted_json, register_pasted_key, register_secret
 from syncer.parse import DEFAULT_ALIASES, INTENTS, ParseOptions
 from syncer.render import NOBODY, People, person_key
 from syncer.stores.confluence_api import Credentials
 
 SOURCE_SUFFIXES = (".json", ".html", ".htm", ".zip")
-MAX_FILE_MB = 100  # a notes file (or one page of a zip) larger than this is refused
+MAX_FILE_MB = DEFAULT_LIMIT // MB  # a notes file (a zip: inflated) larger is refused
 SECRET_FILE_LIMIT = 64 * 1024
 CONFIG_FILE_LIMIT = MB
 QUIET_MINUTES_MAX = 7 * 24 * 60
