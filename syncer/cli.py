@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from syncer.check import Clock, run_checks, utc_now
-from syncer.connect import Source, http_requests, open_source, open_store
+from syncer.connect import Source, http_requests, open_source, open_store, run_lease
 from syncer.errors import EXIT_FAILED, EXIT_OK, ConfigError, SectionConflict, SyncerError
 from syncer.index import refresh_index
 from syncer.logs import (
@@ -101,7 +101,8 @@ def _run(args: argparse.Namespace, out: TextIO, clock: Clock, outcome: Outcome) 
     try:
         if args.command == "check":
             return _check(args.config, settings, source, store, out, clock)
-        return _sync(args, settings, source, store, out, clock, outcome)
+        with run_lease(store):
+            return _sync(args, settings, source, store, out, clock, outcome)
     finally:
         outcome.requests = http_requests(source, store)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -94,6 +96,17 @@ def http_requests(source: Source, store: PageStore) -> int:
     """HTTP requests the run sent to Google and Confluence (0 for local files)."""
     api = getattr(store, "api", None)
     return getattr(source, "requests", 0) + (api.requests if api is not None else 0)
+
+
+@contextlib.contextmanager
+def run_lease(store: PageStore) -> Iterator[None]:
+    """A ``file:`` archive is held from the run's first read of a page to its last write, as
+    Confluence's version check protects its pages; Confluence needs nothing more."""
+    if isinstance(store, LocalPageStore):
+        with store.held():
+            yield
+    else:
+        yield
 
 
 def open_store(settings: Settings, *, minor: bool = False) -> PageStore:
