@@ -156,6 +156,8 @@ def _sync(
     log.debug("read %s, revision %s", source.name, document.revision or "unknown")
     plan = planner.plan(document, source.name, _window(args, settings, now))
     outcome.plan = plan
+    for warning in plan.warnings:
+        log.warning("%s", warning.message())
     views = planner.conflict_views(plan) if args.dry_run else []
     if args.dry_run:
         _show(args.format, plan, views, None, out)

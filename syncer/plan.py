@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from syncer.merge import (
     ADDED,
@@ -19,6 +19,7 @@ from syncer.merge import (
     MergeResult,
 )
 from syncer.model import Meeting
+from syncer.parse import DateWarning
 from syncer.stores.base import Page
 
 ORDER = (ADDED, UPDATED, CONFLICT, EDITED, UNMANAGED, UPCOMING, UNCHANGED, KEPT)
@@ -59,14 +60,16 @@ class PagePlan:
 
 @dataclass(frozen=True)
 class Plan:
-    """Every page a run touches, and what the source left out on purpose."""
+    """Every page a run touches, what the source left out on purpose, and the headings that
+    look like dates but were not read as dates (``warnings``)."""
 
     source: str
     pages: tuple[PagePlan, ...]
     omitted: tuple[str, ...] = ()
+    warnings: tuple[DateWarning, ...] = ()
 
     def with_pages(self, pages: Iterable[PagePlan]) -> Plan:
-        return Plan(self.source, tuple(pages), self.omitted)
+        return replace(self, pages=tuple(pages))
 
     def listed(self, status: str) -> list[tuple[str, str]]:
         """(page title, date) of every meeting with this status."""

@@ -35,6 +35,8 @@ def summary_lines(plan: Plan, every: bool = True) -> Iterable[str]:
                 yield f"  {decision.date.isoformat()}  {label:<27}  {decision.reason}".rstrip()
     for note in plan.omitted:
         yield f"note: {note}"
+    for warning in plan.warnings:
+        yield f"warning: {warning.message()}"
 
 
 def conflict_lines(views: Iterable[ConflictView], colour: bool = False) -> Iterable[str]:
@@ -136,6 +138,7 @@ def markdown_report(
     out += _fenced("Changes", list(diff_lines(plan)))
     out += _fenced("Conflicts", list(conflict_lines(views)))
     out += [f"> {note}" for note in plan.omitted]
+    out += [f"> **warning:** {_cell(warning.message())}" for warning in plan.warnings]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -219,6 +222,16 @@ def plan_json(
                 for view in views
             ],
             "omitted": list(plan.omitted),
+            "warnings": [
+                {
+                    "heading": warning.heading,
+                    "tab": warning.tab,
+                    "problem": warning.problem,
+                    "filed_under": warning.filed_under and warning.filed_under.isoformat(),
+                    "message": warning.message(),
+                }
+                for warning in plan.warnings
+            ],
         },
         indent=2,
     )
