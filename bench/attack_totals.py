@@ -107,7 +107,8 @@ def _limit_memory() -> None:
 
 
 def _report(totals: dict[str, tuple[list[dict], float]], listing: bool) -> None:
-    print(f"{len(CASES)} attack cases ({', '.join(f'{n} {g}' for g, n in _groups().items())})")
+    groups = ", ".join(f"{group}: {count}" for group, count in sorted(_groups().items()))
+    print(f"{len(CASES)} attack cases ({groups})")
     print()
     labels = list(totals)
     print(f"{'':<32}" + "".join(f"{label:>24}" for label in labels))

@@ -154,6 +154,8 @@ def _is_docs_export(soup: BeautifulSoup) -> bool:
 
 def _looks_like(data: bytes, soup: BeautifulSoup) -> str:
     """What the file seems to be instead, in a few words, to point at the broken step."""
+    if not data.strip():
+        return "an empty file"
     if b"\0" in data[:4096]:
         return "binary data"
     if b"<" not in data:

@@ -730,7 +730,7 @@ _refused(
     "notes.html",
     "not a Google Docs export",
 )
-_refused("an empty .html", b"", "notes.html", "notes.html")
+_refused("an empty .html", b"", "notes.html", "not a Google Docs export (an empty file)")
 _refused(
     "a login page zipped", zipped({"notes.html": LOGIN}), "notes.zip", "not a Google Docs export"
 )
