@@ -14,8 +14,15 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from syncer.check import Clock, run_checks, utc_now
-from syncer.connect import Source, http_requests, open_source, open_store
-from syncer.errors import EXIT_FAILED, EXIT_OK, PageError, SectionConflict, SyncerError
+from syncer.connect import Source, http_requests, open_source, open_store, run_lease
+from syncer.errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    ConfigError,
+    PageError,
+    SectionConflict,
+    SyncerError,
+)
 from syncer.index import refresh_index
 from syncer.logs import (
     FORMATS,
@@ -94,17 +101,32 @@ def _log_traceback(error: BaseException, args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace, out: TextIO, clock: Clock, outcome: Outcome) -> int:
-    source_override = getattr(args, "source_file", None)
-    settings = load_settings(args.config, source_override=source_override)
+    settings = _settings(args)
     _register_secrets(settings)
     source = open_source(settings)
     store = open_store(settings, minor=getattr(args, "minor", False))
     try:
         if args.command == "check":
             return _check(args.config, settings, source, store, out, clock)
-        return _sync(args, settings, source, store, out, clock, outcome)
+        with run_lease(store):
+            return _sync(args, settings, source, store, out, clock, outcome)
     finally:
         outcome.requests = http_requests(source, store)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The config, checked together with the flags: every problem is reported at once."""
+    problems = []
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if since and until and since > until:
+        problems.append(f"--since {since} is after --until {until}: nothing could match")
+    try:
+        settings = load_settings(args.config, source_override=getattr(args, "source_file", None))
+    except ConfigError as error:
+        raise ConfigError([*problems, *error.problems]) from None
+    if problems:
+        raise ConfigError(problems)
+    return settings
 
 
 def _register_secrets(settings: Settings) -> None:
@@ -141,9 +163,11 @@ def _sync(
     log.debug("read %s, revision %s", source.name, document.revision or "unknown")
     plan = planner.plan(document, source.name, _window(args, settings, now))
     outcome.plan = plan
+    for warning in plan.warnings:
+        log.warning("%s", warning.message())
     views = planner.conflict_views(plan) if args.dry_run else []
-    for warning in plan.warnings():
-        log.warning("%s", warning)
+    for note in plan.notes():
+        log.warning("%s", note)
     if args.dry_run:
         _show(args.format, plan, views, None, out)
         _raise_for_problems(plan)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from syncer.files import DEFAULT_LIMIT
 from syncer.model import Document
 from syncer.settings import GoogleSettings, Settings
 from syncer.sources import read_file, select_tab
@@ -36,13 +39,14 @@ class Source(Protocol):
 class FileSource:
     path: Path
     tab: str | None = None
+    limit: int = DEFAULT_LIMIT
 
     @property
     def name(self) -> str:
         return str(self.path)
 
     def read(self) -> Document:
-        return read_file(self.path, self.tab)
+        return read_file(self.path, self.tab, self.limit)
 
     def modified(self) -> dt.datetime | None:
         try:
@@ -85,7 +89,7 @@ class GoogleSource:
 
 def open_source(settings: Settings) -> Source:
     if settings.source_file is not None:
-        return FileSource(settings.source_file, settings.tab)
+        return FileSource(settings.source_file, settings.tab, settings.max_file_bytes)
     assert settings.google is not None
     return GoogleSource(settings.google, settings.tab)
 
@@ -94,6 +98,17 @@ def http_requests(source: Source, store: PageStore) -> int:
     """HTTP requests the run sent to Google and Confluence (0 for local files)."""
     api = getattr(store, "api", None)
     return getattr(source, "requests", 0) + (api.requests if api is not None else 0)
+
+
+@contextlib.contextmanager
+def run_lease(store: PageStore) -> Iterator[None]:
+    """A ``file:`` archive is held from the run's first read of a page to its last write, as
+    Confluence's version check protects its pages; Confluence needs nothing more."""
+    if isinstance(store, LocalPageStore):
+        with store.held():
+            yield
+    else:
+        yield
 
 
 def open_store(settings: Settings, *, minor: bool = False) -> PageStore:

@@ -26,9 +26,12 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 from urllib.parse import quote, quote_plus
 
+from syncer.files import MB, TooLarge, read_at_most
+
 T = TypeVar("T")
 
 REDACTED = "<redacted>"
+KEY_FILE_LIMIT = MB  # a Google key or external_account file is a few KB
 FORMATS = ("text", "json")
 
 _FIELD_NAMES = (
@@ -81,12 +84,23 @@ def register_secret(value: str) -> None:
 
 
 def register_secrets_from_environ(environ: Mapping[str, str]) -> None:
-    """The Confluence credentials in the environment (before the config is even read)."""
+    """The credentials in the environment, before the config is even read: the Confluence
+    tokens (as set and without the newline a mounted secret leaves), a ``…_FILE`` variable
+    that names no file (it may hold the token itself), and a Google key pasted into
+    ``GOOGLE_APPLICATION_CREDENTIALS`` instead of its path."""
+    tokens = [environ.get(name) or "" for name in ("CONFLUENCE_API_TOKEN", "CONFLUENCE_TOKEN")]
+    for token in tokens:
+        register_secret(token)
     register_confluence_secrets(
-        environ.get("CONFLUENCE_USERNAME"),
-        environ.get("CONFLUENCE_API_TOKEN"),
-        environ.get("CONFLUENCE_TOKEN"),
+        (environ.get("CONFLUENCE_USERNAME") or "").strip(), tokens[0].strip(), tokens[1].strip()
     )
+    for name in ("CONFLUENCE_API_TOKEN_FILE", "CONFLUENCE_TOKEN_FILE"):
+        path = environ.get(name)
+        if path and not os.path.lexists(path):
+            register_secret(path)
+    key = environ.get("GOOGLE_APPLICATION_CREDENTIALS") or ""
+    if is_pasted_json(key):
+        register_pasted_key(key)
 
 
 def register_confluence_secrets(
@@ -99,15 +113,38 @@ def register_confluence_secrets(
         register_secret(base64.b64encode(f"{username}:{api_token}".encode()).decode())
 
 
+def is_pasted_json(value: str) -> bool:
+    """A value where a path belongs that is a JSON object: a key pasted instead of its path."""
+    return value.lstrip().startswith("{")
+
+
+def register_pasted_key(text: str) -> None:
+    """A Google key given as its text: the whole text, and each secret in it."""
+    register_secret(text)
+    register_secret(text.strip())
+    try:
+        info = json.loads(text)
+    except ValueError:
+        return
+    if isinstance(info, dict):
+        _register_key_fields(info)
+
+
 def register_key_file_secrets(path: Path | str) -> None:
     """The secrets in a Google credentials file. An unreadable file is left to the code that
     loads it, which says what is wrong; here it only means there is nothing to register."""
+    if is_pasted_json(str(path)):
+        register_pasted_key(str(path))
+        return
     try:
-        info = json.loads(Path(path).read_bytes())
-    except (OSError, ValueError):
+        info = json.loads(read_at_most(Path(path), KEY_FILE_LIMIT))
+    except (OSError, ValueError, TooLarge):
         return
-    if not isinstance(info, dict):
-        return
+    if isinstance(info, dict):
+        _register_key_fields(info)
+
+
+def _register_key_fields(info: Mapping[str, object]) -> None:
     for name in ("private_key", "private_key_id", "client_secret", "refresh_token"):
         value = info.get(name)
         if isinstance(value, str):

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from syncer.dates import read_date
+from syncer.dates import DateReading, reading, starts_with_date
 from syncer.model import (
     Block,
     DateChip,
@@ -19,6 +19,7 @@ from syncer.model import (
     Meeting,
     MeetingBlock,
     Paragraph,
+    Tab,
     Table,
     Text,
     Topic,
@@ -46,30 +47,80 @@ class ParseOptions:
         return word if word in INTENTS else self.aliases.get(word)
 
 
+@dataclass(frozen=True)
+class DateWarning:
+    """A heading that looks like a date but is not read as one: its notes went on under the
+    meeting before it (``filed_under``; None before the first meeting: in no meeting)."""
+
+    heading: str
+    problem: str
+    filed_under: dt.date | None
+    tab: str = ""
+
+    def message(self) -> str:
+        where = f" in tab {self.tab!r}" if self.tab else ""
+        went = (
+            f"its notes were filed under the meeting of {self.filed_under.isoformat()}"
+            if self.filed_under
+            else "its notes are in no meeting (no dated meeting comes before it)"
+        )
+        return (
+            f"heading {self.heading!r}{where} looks like a date but is not read as one"
+            f" ({self.problem}): {went}"
+        )
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The meetings of a document, and the headings that look like dates but are not."""
+
+    meetings: tuple[Meeting, ...]
+    warnings: tuple[DateWarning, ...] = ()
+
+
 def parse_document(document: Document, options: ParseOptions | None = None) -> tuple[Meeting, ...]:
     """All meetings of all tabs, in document order; a date that appears twice is one meeting."""
+    return read_meetings(document, options).meetings
+
+
+def read_meetings(document: Document, options: ParseOptions | None = None) -> Parsed:
+    """The meetings, as ``parse_document``, with a warning for each date-like heading."""
     options = options or ParseOptions()
     by_date: dict[dt.date, Meeting] = {}
+    warnings: list[DateWarning] = []
     for tab in document.tabs:
-        for meeting in _meetings_of(tab.blocks, options):
+        for meeting in _meetings_of(tab, options, warnings):
             earlier = by_date.get(meeting.date)
             by_date[meeting.date] = (
                 meeting
                 if earlier is None
                 else Meeting(meeting.date, earlier.blocks + meeting.blocks)
             )
-    return tuple(by_date.values())
+    return Parsed(tuple(by_date.values()), tuple(warnings))
 
 
-def meeting_date(block: Block, options: ParseOptions) -> dt.date | None:
-    """The date a block opens a meeting for: a heading or a lone paragraph that is only a date."""
+def meeting_date(block: Block, options: ParseOptions) -> DateReading:
+    """The date a block opens a meeting for (a heading or a lone paragraph that is only a
+    date), or why a paragraph that opens none looks as if it should: a date that cannot be
+    (``2023-02-30``), one without a year, or a heading that starts with a date."""
     if not isinstance(block, Paragraph):
-        return None
+        return DateReading()
     if len(block.inlines) == 1 and isinstance(block.inlines[0], DateChip):
-        return block.inlines[0].date
-    # Read the text as the page reads its headings (a chip as its date), so they agree.
-    text = "".join(_heading_text(inline) for inline in block.inlines)
-    return read_date(legal(text), day_first=options.day_first)
+        return DateReading(block.inlines[0].date)
+    text = _shown_text(block)
+    found = reading(text, day_first=options.day_first)
+    if found.date is None and any(isinstance(inline, DateChip) for inline in block.inlines):
+        return DateReading()  # a chip in a sentence: the sentence is no date
+    if found.date or found.problem or not block.heading:
+        return found
+    if starts_with_date(text, day_first=options.day_first):
+        return DateReading(problem="a meeting's heading is its date alone")
+    return found
+
+
+def _shown_text(block: Paragraph) -> str:
+    """The text as the page reads its headings (a chip as its date), so page and doc agree."""
+    return legal("".join(_heading_text(inline) for inline in block.inlines))
 
 
 def _heading_text(inline: Inline) -> str:
@@ -78,16 +129,20 @@ def _heading_text(inline: Inline) -> str:
     return inline.date.isoformat() if isinstance(inline, DateChip) else ""
 
 
-def _meetings_of(blocks: Iterable[Block], options: ParseOptions) -> Iterable[Meeting]:
+def _meetings_of(tab: Tab, options: ParseOptions, warnings: list[DateWarning]) -> Iterable[Meeting]:
     date: dt.date | None = None
     body: list[Block] = []
-    for block in blocks:
-        opens = meeting_date(block, options)
-        if opens is not None:
+    for block in tab.blocks:
+        found = meeting_date(block, options)
+        if found.date is not None:
             if date is not None:
                 yield Meeting(date, _structure(body, options))
-            date, body = opens, []
-        elif date is not None:
+            date, body = found.date, []
+            continue
+        if found.problem and isinstance(block, Paragraph):
+            heading = " ".join(_shown_text(block).split())
+            warnings.append(DateWarning(heading, found.problem, date, tab.title))
+        if date is not None:
             body.append(block)
     if date is not None:
         yield Meeting(date, _structure(body, options))

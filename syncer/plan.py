@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from syncer.merge import (
     ADDED,
@@ -20,6 +20,7 @@ from syncer.merge import (
 )
 from syncer.model import Meeting
 from syncer.page_view import PageView
+from syncer.parse import DateWarning
 from syncer.stores.base import Page
 
 ORDER = (ADDED, UPDATED, CONFLICT, EDITED, UNMANAGED, UPCOMING, UNCHANGED, KEPT)
@@ -67,14 +68,16 @@ class PagePlan:
 
 @dataclass(frozen=True)
 class Plan:
-    """Every page a run touches, and what the source left out on purpose."""
+    """Every page a run touches, what the source left out on purpose, and the headings that
+    look like dates but were not read as dates (``warnings``)."""
 
     source: str
     pages: tuple[PagePlan, ...]
     omitted: tuple[str, ...] = ()
+    warnings: tuple[DateWarning, ...] = ()
 
     def with_pages(self, pages: Iterable[PagePlan]) -> Plan:
-        return Plan(self.source, tuple(pages), self.omitted)
+        return replace(self, pages=tuple(pages))
 
     def listed(self, status: str) -> list[tuple[str, str]]:
         """(page title, date) of every meeting with this status."""
@@ -87,7 +90,7 @@ class Plan:
         """Why pages are not written: a run that has any fails."""
         return [problem for page in self.pages for problem in page.problems()]
 
-    def warnings(self) -> list[str]:
+    def notes(self) -> list[str]:
         """What a run must say before it writes: comments that lose their place."""
         return [f"{page.title}: {note}" for page in self.pages for note in page.merge.notes]
 

@@ -37,6 +37,8 @@ def summary_lines(plan: Plan, every: bool = True) -> Iterable[str]:
         yield from (f"  note: {note}" for note in page.merge.notes)
     for note in plan.omitted:
         yield f"note: {note}"
+    for warning in plan.warnings:
+        yield f"warning: {warning.message()}"
 
 
 def conflict_lines(views: Iterable[ConflictView], colour: bool = False) -> Iterable[str]:
@@ -140,6 +142,7 @@ def markdown_report(
     out += _fenced("Changes", list(diff_lines(plan)))
     out += _fenced("Conflicts", list(conflict_lines(views)))
     out += [f"> {note}" for note in plan.omitted]
+    out += [f"> **warning:** {_cell(warning.message())}" for warning in plan.warnings]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -225,6 +228,16 @@ def plan_json(
                 for view in views
             ],
             "omitted": list(plan.omitted),
+            "warnings": [
+                {
+                    "heading": warning.heading,
+                    "tab": warning.tab,
+                    "problem": warning.problem,
+                    "filed_under": warning.filed_under and warning.filed_under.isoformat(),
+                    "message": warning.message(),
+                }
+                for warning in plan.warnings
+            ],
         },
         indent=2,
     )

@@ -15,11 +15,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from syncer.confluence_url import confluence_url
 from syncer.deadline import REQUEST_SECONDS
 from syncer.errors import ConfigError
+from syncer.files import DEFAULT_LIMIT, MB, TooLarge, read_at_most
+from syncer.logs import is_pasted_json, register_pasted_key, register_secret
 from syncer.parse import DEFAULT_ALIASES, INTENTS, ParseOptions
 from syncer.render import NOBODY, People, person_key
 from syncer.stores.confluence_api import Credentials
 
 SOURCE_SUFFIXES = (".json", ".html", ".htm", ".zip")
+MAX_FILE_MB = DEFAULT_LIMIT // MB  # a notes file (a zip: inflated) larger is refused
+SECRET_FILE_LIMIT = 64 * 1024
+CONFIG_FILE_LIMIT = MB
+QUIET_MINUTES_MAX = 7 * 24 * 60
+TITLE_CHARACTERS = 255  # Confluence's limit for a page title
+# A file: archive keeps "<title>.meta.json" and ".history/<title>.<version>.xhtml": room for
+# those suffixes within the 255 bytes most file systems allow in a name.
+TITLE_FILE_BYTES = 200
 _KNOWN = {
     "source": {
         "document",
@@ -30,6 +40,7 @@ _KNOWN = {
         "api_endpoint",
         "quiet_minutes",
         "timeout_seconds",
+        "max_file_mb",
     },
     "target": {
         "url",
@@ -112,6 +123,7 @@ class Settings:
     parse: ParseOptions
     meetings: MeetingSettings = MeetingSettings()
     quiet_minutes: int = 0
+    max_file_bytes: int = MAX_FILE_MB * MB
     index_title: str | None = None
     labels: tuple[str, ...] = ()
     people: People = NOBODY
@@ -133,7 +145,9 @@ def load_settings(
     source = _table(raw, "source", problems)
     target = _table(raw, "target", problems)
     source_file = source_override or _path(source.get("file"), base, "[source] file", problems)
-    google = None if source_override else _google(source, base, problems)
+    google = None if source_override else _google(source, base, environ, problems)
+    if "file" in source and "document" in source:
+        problems.append("[source] has both `file` and `document`: keep the one to read")
     if source_file is None and google is None:
         problems.append("[source] needs `file` (a .json/.html/.zip export) or `document`")
     elif source_file is not None and source_file.suffix.lower() not in SOURCE_SUFFIXES:
@@ -146,6 +160,7 @@ def load_settings(
     elif "{" in title.replace("{year}", "") or "}" in title.replace("{year}", ""):
         problems.append("[target] title may only use the placeholder {year}")
     archive, confluence = _target(target, base, environ, problems)
+    _title_length(title, archive is not None, "[target] title", problems)
     space = _string(target, "space", "[target] space", problems)
     if confluence is not None:
         if not space:
@@ -167,6 +182,7 @@ def load_settings(
         ),
         meetings=_meetings(meetings, problems),
         quiet_minutes=_quiet_minutes(source, problems),
+        max_file_bytes=_max_file_bytes(source, problems),
         index_title=_index_title(_table(raw, "index", problems), title, confluence, problems),
         labels=_labels(target, problems),
         people=_people(_table(raw, "people", problems), confluence, problems),
@@ -178,9 +194,11 @@ def load_settings(
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_at_most(path, CONFIG_FILE_LIMIT).decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
+    except TooLarge:
+        raise ConfigError(f"{path} is not a config file (larger than 1 MB)") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read config file {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:
@@ -226,17 +244,34 @@ def _path(value: Any, base: Path, label: str, problems: list[str]) -> Path | Non
     return base / Path(value).expanduser()
 
 
-def _google(source: dict[str, Any], base: Path, problems: list[str]) -> GoogleSettings | None:
+def _google(
+    source: dict[str, Any], base: Path, environ: Mapping[str, str], problems: list[str]
+) -> GoogleSettings | None:
     document = _string(source, "document", "[source] document", problems)
     if document is None:
         return None
+    credentials = source.get("credentials")
+    if isinstance(credentials, str) and is_pasted_json(credentials):
+        register_pasted_key(credentials)
+        problems.append(f"[source] credentials {_PASTED_KEY}")
+        credentials = None
+    elif credentials is None and is_pasted_json(environ.get(ENV_CREDENTIALS) or ""):
+        register_pasted_key(environ[ENV_CREDENTIALS])
+        problems.append(f"{ENV_CREDENTIALS} {_PASTED_KEY}")
     return GoogleSettings(
         document=document,
-        credentials=_path(source.get("credentials"), base, "[source] credentials", problems),
+        credentials=_path(credentials, base, "[source] credentials", problems),
         subject=_string(source, "subject", "[source] subject", problems),
         api_endpoint=_string(source, "api_endpoint", "[source] api_endpoint", problems),
         timeout=_timeout(source, "[source] timeout_seconds", problems),
     )
+
+
+ENV_CREDENTIALS = "GOOGLE_APPLICATION_CREDENTIALS"
+_PASTED_KEY = (
+    "holds JSON, not a path — did you paste the key itself there? Save the key to a file"
+    " and give the file's path"
+)
 
 
 def _target(
@@ -292,7 +327,7 @@ def _confluence_credentials(
     deployment: str, environ: Mapping[str, str], problems: list[str]
 ) -> Credentials:
     """Cloud: an email and an API token (Basic); Data Center: a personal access token."""
-    username = environ.get("CONFLUENCE_USERNAME") or None
+    username = (environ.get("CONFLUENCE_USERNAME") or "").strip() or None
     api_token = _secret(environ, "CONFLUENCE_API_TOKEN", problems)
     pat = _secret(environ, "CONFLUENCE_TOKEN", problems)
     if deployment == "datacenter" and pat:
@@ -314,18 +349,45 @@ def _confluence_credentials(
 
 def _secret(environ: Mapping[str, str], name: str, problems: list[str]) -> str | None:
     """A token from the variable ``name``, or from the file that ``name_FILE`` points at (a
-    mounted Docker or Kubernetes secret), its trailing newline removed."""
+    mounted Docker or Kubernetes secret), without the whitespace around it (the newline that
+    ``kubectl create secret --from-file`` or ``echo`` leaves). Every value is registered for
+    redaction before a message can mention it, and no message quotes one."""
     value, path = environ.get(name) or None, environ.get(f"{name}_FILE") or None
+    if value is not None:
+        register_secret(value)
+        register_secret(value.strip())
+    if path is not None and not os.path.lexists(path):
+        register_secret(path)  # it may well be the token itself
     if value and path:
         problems.append(f"set {name} or {name}_FILE, not both")
         return None
-    if path is None:
-        return value
-    try:
-        return Path(path).read_text(encoding="utf-8").strip() or None
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(f"cannot read {name}_FILE {path}: {getattr(error, 'strerror', error)}")
+    if value is not None:
+        if not value.strip():
+            problems.append(f"{name} holds only whitespace: set it to the token")
+        return value.strip() or None
+    return _secret_file(name, path, problems) if path is not None else None
+
+
+def _secret_file(name: str, path: str, problems: list[str]) -> str | None:
+    variable = f"{name}_FILE"
+    if not os.path.lexists(path):
+        problems.append(
+            f"{variable} does not name a file — did you put the token itself there? Set"
+            f" {variable} to the path of a file holding the token, or {name} to the token"
+        )
         return None
+    try:
+        token = read_at_most(Path(path), SECRET_FILE_LIMIT).decode("utf-8").strip()
+    except TooLarge:
+        problems.append(f"{variable} {path} is not a token file (larger than 64 KB)")
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(f"cannot read {variable} {path}: {getattr(error, 'strerror', error)}")
+        return None
+    register_secret(token)
+    if not token:
+        problems.append(f"{variable} {path} is empty: write the token into it")
+    return token or None
 
 
 def _id(table: dict[str, Any], key: str, problems: list[str]) -> str | None:
@@ -366,14 +428,19 @@ def _meetings(meetings: dict[str, Any], problems: list[str]) -> MeetingSettings:
 
 
 def _date(value: Any, label: str, problems: list[str]) -> dt.date | None:
-    """A TOML date (2024-01-31) or the same written as a string."""
+    """A TOML date (2024-01-31) or the same written as a string; anything else is a problem,
+    never ignored (a window silently dropped would publish meetings outside it)."""
     if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
+    if isinstance(value, dt.datetime):
+        problems.append(f"{label} must be a date without a time, e.g. {value.date().isoformat()}")
+        return None
     try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+        if isinstance(value, str):
+            return dt.date.fromisoformat(value.strip())
     except ValueError:
         pass
-    problems.append(f'{label} must be a date written YYYY-MM-DD, e.g. "2024-01-31"')
+    problems.append(f'{label} must be a date written YYYY-MM-DD, e.g. "2024-01-31", not {value!r}')
     return None
 
 
@@ -382,7 +449,38 @@ def _quiet_minutes(source: dict[str, Any], problems: list[str]) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         problems.append("[source] quiet_minutes must be a whole number of minutes (0 turns it off)")
         return 0
+    if value > QUIET_MINUTES_MAX:
+        problems.append(
+            f"[source] quiet_minutes must be at most {QUIET_MINUTES_MAX} (a week), not {value}"
+        )
+        return 0
     return value
+
+
+def _max_file_bytes(source: dict[str, Any], problems: list[str]) -> int:
+    value = source.get("max_file_mb", MAX_FILE_MB)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 10_000:
+        problems.append(
+            f"[source] max_file_mb must be a number of megabytes above 0 and at most 10000"
+            f" (default {MAX_FILE_MB})"
+        )
+        return MAX_FILE_MB * MB
+    return int(value * MB)
+
+
+def _title_length(title: str, local: bool, label: str, problems: list[str]) -> None:
+    """A title Confluence or the archive folder would refuse at the first write, refused now."""
+    longest = title.replace("{year}", "2023")
+    size = len(longest.encode("utf-8", "surrogatepass"))
+    if len(longest) > TITLE_CHARACTERS:
+        problems.append(
+            f"{label} is {len(longest)} characters long; a page title allows {TITLE_CHARACTERS}"
+        )
+    elif local and size > TITLE_FILE_BYTES:
+        problems.append(
+            f"{label} is {size} bytes long as a file name; a file: archive allows"
+            f" {TITLE_FILE_BYTES}"
+        )
 
 
 def _aliases(tags: dict[str, Any], problems: list[str]) -> dict[str, str]:
@@ -419,6 +517,7 @@ def _index_title(
         problems.append(f"[index] title {title!r} would be one of the [target] title pages")
     elif confluence is not None and confluence.page_id:
         problems.append("[index] finds the year pages by title: drop [target] page_id")
+    _title_length(title, confluence is None, "[index] title", problems)
     return title
 
 

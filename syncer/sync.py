@@ -22,7 +22,7 @@ from syncer.merge import (
 )
 from syncer.model import Document, Meeting
 from syncer.page_view import PageView
-from syncer.parse import ParseOptions, parse_document
+from syncer.parse import ParseOptions, read_meetings
 from syncer.plan import ConflictView, PagePlan, Plan
 from syncer.reading import section_hash
 from syncer.render import NOBODY, People, render_meeting
@@ -107,7 +107,10 @@ class Planner:
     watch: Watch = unwatched
 
     def plan(self, document: Document, source: str, window: Window = Window()) -> Plan:
-        meetings = [m for m in parse_document(document, self.settings.parse) if m.date in window]
+        parsed = read_meetings(document, self.settings.parse)
+        meetings = [m for m in parsed.meetings if m.date in window]
+        # A heading misread in a meeting outside the window touches no page of this run.
+        warnings = tuple(w for w in parsed.warnings if not w.filed_under or w.filed_under in window)
         pages: dict[str, list[Meeting]] = {}
         for meeting in meetings:
             pages.setdefault(self.settings.page_title(meeting.date.year), []).append(meeting)
@@ -118,7 +121,7 @@ class Planner:
             due = tuple(m for m in found if not window.upcoming(m.date))
             later = tuple(m.date for m in found if window.upcoming(m.date))
             plans.append(self.plan_page(title, due, revision, later))
-        return Plan(source, tuple(plans), document.omitted)
+        return Plan(source, tuple(plans), document.omitted, warnings)
 
     def plan_page(
         self,

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from syncer.errors import SourceError
+from syncer.files import DEFAULT_LIMIT, TooLarge, read_at_most, size_text
 from syncer.model import Document
 from syncer.sources.docs_json import read_docs_json
 from syncer.sources.html_export import read_html_export, read_zip_export
@@ -15,23 +16,32 @@ _READERS = {
     ".json": read_docs_json,
     ".html": read_html_export,
     ".htm": read_html_export,
-    ".zip": read_zip_export,
 }
 
 
-def read_file(path: Path, tab: str | None = None) -> Document:
-    """Read a saved ``documents.get`` JSON, an HTML export or a zipped export."""
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None:
+def read_file(path: Path, tab: str | None = None, limit: int = DEFAULT_LIMIT) -> Document:
+    """Read a saved ``documents.get`` JSON, an HTML export or a zipped export, of at most
+    ``limit`` bytes (a zip: inflated)."""
+    suffix = path.suffix.lower()
+    if suffix not in (*_READERS, ".zip"):
         raise SourceError(f"{path}: not a .json, .html or .zip notes file")
     try:
-        data = path.read_bytes()
+        data = read_at_most(path, limit)
     except FileNotFoundError:
         raise SourceError(f"notes file not found: {path}") from None
+    except TooLarge:
+        raise SourceError(
+            f"{path} is larger than {size_text(limit)} ([source] max_file_mb): not a notes"
+            " file, or raise the limit"
+        ) from None
     except OSError as error:
         raise SourceError(f"cannot read notes file {path}: {error.strerror}") from None
+    if suffix == ".zip":
+        document = read_zip_export(data, name=str(path), limit=limit)
+    else:
+        document = _READERS[suffix](data, name=str(path))
     # A file's revision is its content: a hand-edited export may keep the revisionId it had.
-    document = dataclasses.replace(reader(data, name=str(path)), revision=content_revision(data))
+    document = dataclasses.replace(document, revision=content_revision(data))
     return select_tab(document, tab, str(path)) if tab else document
 
 

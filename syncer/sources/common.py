@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from syncer.model import Inline, Text
+from syncer.model import DateChip, Inline, Text
+from syncer.xml_text import legal
 
 # Docs wraps code blocks in these private-use characters; they render as nothing.
 DROP_MARKERS = str.maketrans("", "", "\uec02\uec03")
+# Docs nests lists 9 levels deep at most (levels 0-8); a deeper level from a hand-made file
+# nests at the deepest one, so that no stage after the readers recurses without end.
+MAX_LIST_LEVEL = 8
+# Tables in tables in tables…: past this depth a table is read as plain paragraphs.
+MAX_TABLE_DEPTH = 4
 _MONOSPACE = ("mono", "courier", "consolas", "code")
 
 
@@ -18,11 +24,22 @@ def is_monospace(font_family: str) -> bool:
     return any(word in family for word in _MONOSPACE)
 
 
+def list_level(value: object) -> int:
+    """A list item's nesting level as a source gives it, within what Docs itself allows."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 0
+    return min(max(value, 0), MAX_LIST_LEVEL)
+
+
 def join_runs(inlines: Iterable[Inline]) -> tuple[Inline, ...]:
     """Join neighbouring runs that look the same and drop empty ones: Google splits runs for
-    reasons (spell-check, suggestion ids, colours) that the page does not keep."""
+    reasons (spell-check, suggestion ids, colours) that the page does not keep.
+
+    Text is cleaned here, at the source boundary, of characters XML cannot hold (a lone
+    surrogate from a broken emoji, a control character): every stage after this one, the
+    fingerprints included, sees the text the page will show."""
     out: list[Inline] = []
-    for inline in inlines:
+    for inline in map(_legal, inlines):
         if isinstance(inline, Text):
             if not inline.text:
                 continue
@@ -35,6 +52,17 @@ def join_runs(inlines: Iterable[Inline]) -> tuple[Inline, ...]:
                 continue
         out.append(inline)
     return tuple(out)
+
+
+def _legal(inline: Inline) -> Inline:
+    """The inline without illegal characters (the same object when it had none)."""
+    if isinstance(inline, Text):
+        text, link = legal(inline.text), inline.link and legal(inline.link)
+        changed = text != inline.text or link != inline.link
+        return Text(text, inline.marks, link) if changed else inline
+    if isinstance(inline, DateChip) and legal(inline.display) != inline.display:
+        return DateChip(inline.date, legal(inline.display))
+    return inline
 
 
 def omission_notes(counts: Counter[str], words: Mapping[str, tuple[str, str]]) -> tuple[str, ...]:

@@ -40,7 +40,14 @@ from syncer.model import (
     Table,
     Text,
 )
-from syncer.sources.common import DROP_MARKERS, is_monospace, join_runs, omission_notes
+from syncer.sources.common import (
+    DROP_MARKERS,
+    MAX_TABLE_DEPTH,
+    is_monospace,
+    join_runs,
+    list_level,
+    omission_notes,
+)
 
 Json = dict[str, Any]
 
@@ -96,6 +103,8 @@ def _load(data: bytes, name: str) -> Json:
         raw = json.loads(data)
     except ValueError as error:  # also covers bytes that are not UTF-8
         raise SourceError(f"{name}: not a JSON file ({error})") from None
+    except RecursionError:
+        raise SourceError(f"{name}: not a Google Docs document (JSON nested too deep)") from None
     if not isinstance(raw, dict) or not ("body" in raw or "tabs" in raw):
         raise SourceError(
             f"{name}: not a Google Docs document (no 'body' or 'tabs'; "
@@ -139,17 +148,21 @@ class _TabReader:
 
     lists: Json
     left_out: Counter[str]
+    depth: int = 0  # of tables around the content being read
 
     def blocks(self, content: list[Json]) -> tuple[Block, ...]:
-        return tuple(block for element in content if (block := self.block(element)))
+        return tuple(block for element in content for block in self.block(element))
 
-    def block(self, element: Json) -> Block | None:
+    def block(self, element: Json) -> list[Block]:
         if "paragraph" in element:
-            return self.paragraph(element["paragraph"])
+            paragraph = self.paragraph(element["paragraph"])
+            return [paragraph] if paragraph else []
         table = element.get("table")
-        if table is not None and not _suggested(table):
-            return self.table(table)
-        return None  # tableOfContents, sectionBreak: navigation and layout, not notes
+        if table is None or _suggested(table):
+            return []  # tableOfContents, sectionBreak: navigation and layout, not notes
+        if self.depth >= MAX_TABLE_DEPTH:  # nested past reason: keep the words, not the grid
+            return [block for cell in _cells(table) for block in self.blocks(_cell(cell))]
+        return [self.table(table)]
 
     def paragraph(self, paragraph: Json) -> Paragraph | ListItem | None:
         inlines = self.inlines(paragraph.get("elements") or [])
@@ -157,7 +170,7 @@ class _TabReader:
             return None
         bullet = paragraph.get("bullet")
         if bullet is not None:
-            level = bullet.get("nestingLevel", 0)  # proto3 omits the default, level 0
+            level = list_level(bullet.get("nestingLevel", 0))  # proto3 omits the default 0
             return ListItem(inlines, level, self.ordered(bullet.get("listId"), level))
         style = (paragraph.get("paragraphStyle") or {}).get("namedStyleType", "")
         return Paragraph(inlines, _HEADINGS.get(style, 0))
@@ -171,17 +184,11 @@ class _TabReader:
         return glyph not in _UNORDERED_GLYPHS
 
     def table(self, table: Json) -> Table:
-        return Table(
-            tuple(
-                tuple(
-                    self.blocks(cell.get("content") or [])
-                    for cell in row.get("tableCells") or []
-                    if not _suggested(cell)
-                )
-                for row in table.get("tableRows") or []
-                if not _suggested(row)
-            )
-        )
+        self.depth += 1
+        try:
+            return Table(tuple(tuple(self.blocks(_cell(c)) for c in row) for row in _rows(table)))
+        finally:
+            self.depth -= 1
 
     def inlines(self, elements: list[Json]) -> tuple[Inline, ...]:
         out: list[Inline] = []
@@ -204,6 +211,21 @@ class _TabReader:
         if kind in _OMISSIONS:
             self.left_out[kind] += 1
         return []  # horizontalRule, pageBreak, columnBreak, autoText: layout only
+
+
+def _rows(table: Json) -> Iterator[list[Json]]:
+    """The cells of each row, suggested rows and cells left out."""
+    for row in table.get("tableRows") or []:
+        if not _suggested(row):
+            yield [cell for cell in row.get("tableCells") or [] if not _suggested(cell)]
+
+
+def _cells(table: Json) -> Iterator[Json]:
+    return (cell for row in _rows(table) for cell in row)
+
+
+def _cell(cell: Json) -> list[Json]:
+    return cell.get("content") or []
 
 
 def _text_run(text: str, run: Json) -> list[Inline]:
@@ -271,7 +293,10 @@ def _date_chip(chip: Json) -> list[Inline]:
         return [Text(display)] if display else []  # no usable instant: keep what readers see
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    date = moment.astimezone(_zone(props.get("timeZoneId"))).date()
+    try:
+        date = moment.astimezone(_zone(props.get("timeZoneId"))).date()
+    except OverflowError:  # 9999-12-31T23:00Z is in year 10000 east of UTC: take its own date
+        date = moment.date()
     return [DateChip(date, display or date.isoformat())]
 
 

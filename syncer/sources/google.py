@@ -32,6 +32,8 @@ from googleapiclient.http import HttpRequest
 from syncer.answers import answered, is_json_type, what_it_is
 from syncer.deadline import REQUEST_SECONDS, Budget, DeadlineExceeded, within
 from syncer.errors import AuthError, ConfigError, SourceError, SyncerError
+from syncer.files import TooLarge, read_at_most
+from syncer.logs import KEY_FILE_LIMIT, is_pasted_json, register_pasted_key
 from syncer.model import Document
 from syncer.sources.docs_json import read_docs_json
 
@@ -108,8 +110,18 @@ def _from_file(path: Path, origin: str) -> google.auth.credentials.Credentials:
 
 
 def _read_json(path: Path, origin: str) -> dict[str, Any]:
+    if is_pasted_json(str(path)):
+        register_pasted_key(str(path))
+        raise AuthError(
+            f"{origin} holds JSON, not a path — did you paste the key itself there? Save the"
+            " key to a file and give the file's path"
+        )
     try:
-        info = json.loads(path.read_bytes())
+        info = json.loads(read_at_most(path, KEY_FILE_LIMIT))
+    except TooLarge:
+        raise AuthError(
+            f"the Google credentials file {path} ({origin}) is not a key (larger than 1 MB)"
+        ) from None
     except OSError as error:
         raise AuthError(
             f"cannot read the Google credentials file {path} ({origin}): {error.strerror or error}"
@@ -172,7 +184,7 @@ def credentials_origin(credentials_file: Path | None) -> str:
         return f"[source] credentials ({credentials_file})"
     env_file = os.environ.get(ENV_CREDENTIALS)
     if env_file:
-        return f"{ENV_CREDENTIALS} ({env_file})"
+        return ENV_CREDENTIALS if is_pasted_json(env_file) else f"{ENV_CREDENTIALS} ({env_file})"
     return "Application Default Credentials"
 
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import PurePosixPath
 from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from syncer.errors import SourceError
+from syncer.files import DEFAULT_LIMIT, TooLarge, read_stream_at_most, size_text
 from syncer.model import (
     BOLD,
     CODE,
@@ -36,7 +40,14 @@ from syncer.model import (
     Table,
     Text,
 )
-from syncer.sources.common import DROP_MARKERS, is_monospace, join_runs, omission_notes
+from syncer.sources.common import (
+    DROP_MARKERS,
+    MAX_LIST_LEVEL,
+    MAX_TABLE_DEPTH,
+    is_monospace,
+    join_runs,
+    omission_notes,
+)
 
 _BLOCK_LEVELS = {"p": 0, **{f"h{level}": level for level in range(1, 7)}}
 _RULE = re.compile(r"\.([\w-]+)\s*\{([^}]*)\}")
@@ -44,9 +55,12 @@ _LIST_LEVEL = re.compile(r"lst-kix_[\w-]+-(\d+)$")
 # ``#cmnt1`` in the text points at the comment; ``#cmnt_ref1`` in the comment points back.
 _NOTE_MARKER = re.compile(r"#(?:cmnt|ftnt)\d+$")
 _NOTE_BACKLINK = re.compile(r"#(cmnt|ftnt)_ref\d+$")
-# The export itself is one line and writes soft breaks as <br>, so a newline and its
-# indentation at the edge of a text node is pretty-printing between tags, not a space.
-_LAYOUT = re.compile(r"^[ \t\r\n]*\n[ \t]*|\r?\n[ \t\r\n]*$")
+# A Docs export's body has the class "doc-content" (older ones: a class of its own CSS rule).
+_DOC_CLASS = re.compile(r"c\d+$")
+_HOW_TO_EXPORT = (
+    "export the doc with File > Download > Web page (.html, zipped), or save its"
+    " documents.get response as .json"
+)
 _SPACES = re.compile(r"[ \t\n\r\f\u00a0]+")
 # What we leave out on purpose, with the words the preview uses (singular, plural).
 _OMISSIONS = {
@@ -57,32 +71,98 @@ _OMISSIONS = {
 }
 
 
-def read_zip_export(data: bytes, *, name: str = "export.zip") -> Document:
-    """The zipped export holds one HTML file (and its images, which we do not carry over)."""
+def read_zip_export(
+    data: bytes, *, name: str = "export.zip", limit: int = DEFAULT_LIMIT
+) -> Document:
+    """The zipped export: every HTML file in it (a tab each, in the zip's order), not the
+    images. Each is inflated only up to ``limit`` bytes in all, so a zip bomb is refused."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            pages = [n for n in archive.namelist() if n.lower().endswith((".html", ".htm"))]
+            pages = [info for info in archive.infolist() if _is_page(info)]
             if not pages:
                 raise SourceError(f"{name}: the zip holds no .html file (not a Docs export?)")
-            html = archive.read(pages[0])
-    except zipfile.BadZipFile:
-        raise SourceError(
-            f"{name}: not a zip file (expected Docs' File > Download > Web page)"
-        ) from None
-    except (OSError, EOFError, RuntimeError, NotImplementedError) as error:
+            documents = [
+                read_html_export(html, name=f"{name}: {member}")
+                for member, html in _inflated(archive, pages, limit, name)
+            ]
+    except zipfile.BadZipFile as error:
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise SourceError(
+                f"{name}: not a zip file (expected Docs' File > Download > Web page)"
+            ) from None
         raise SourceError(f"{name}: cannot read the zip: {error}") from None
-    return read_html_export(html, name=name)
+    except (OSError, EOFError, RuntimeError, NotImplementedError, zlib.error) as error:
+        raise SourceError(f"{name}: cannot read the zip: {error}") from None
+    tabs = tuple(tab for document in documents for tab in document.tabs)
+    omitted = tuple(note for document in documents for note in document.omitted)
+    return Document(tabs, omitted)
+
+
+def _is_page(info: zipfile.ZipInfo) -> bool:
+    """An HTML file, not a folder nor the ``__MACOSX/._x.html`` shadow a Mac zip adds."""
+    path = PurePosixPath(info.filename)
+    return (
+        not info.is_dir()
+        and path.suffix.lower() in (".html", ".htm")
+        and path.parts[0] != "__MACOSX"
+        and not path.name.startswith("._")
+    )
+
+
+def _inflated(
+    archive: zipfile.ZipFile, pages: list[zipfile.ZipInfo], limit: int, name: str
+) -> Iterator[tuple[str, bytes]]:
+    left = limit
+    for info in pages:
+        try:
+            if info.file_size > left:
+                raise TooLarge(limit)
+            with archive.open(info) as member:
+                html = read_stream_at_most(member, left)
+        except TooLarge:
+            raise SourceError(
+                f"{name}: {info.filename} inflates to more than {size_text(limit)}"
+                " ([source] max_file_mb): a zip bomb, or a doc larger than the limit"
+            ) from None
+        left -= len(html)
+        yield info.filename, html
 
 
 def read_html_export(data: bytes, *, name: str = "export.html") -> Document:
     """Read an HTML export; ``name`` (the file) is what errors mention."""
     soup = BeautifulSoup(data, "lxml")
-    if soup.body is None:
-        raise SourceError(f"{name}: not an HTML export (no <body>)")
+    if soup.body is None or not _is_docs_export(soup):
+        what = _looks_like(data, soup)
+        raise SourceError(f"{name}: not a Google Docs export ({what}); {_HOW_TO_EXPORT}")
     reader = _Reader(_class_marks(soup))
     blocks = tuple(block for child in soup.body.children for block in reader.blocks(child))
     title = soup.title.get_text(strip=True) if soup.title else ""
     return Document((Tab(title, blocks),), reader.notes())
+
+
+def _is_docs_export(soup: BeautifulSoup) -> bool:
+    """Docs marks its export's body: the class ``doc-content``, or (older exports) a class
+    ``cN`` whose rule is in the export's own style sheet."""
+    assert soup.body is not None
+    classes = soup.body.get_attribute_list("class")
+    if "doc-content" in classes:
+        return True
+    css = "".join(style.get_text() for style in soup.find_all("style"))
+    rules = {rule for rule, _ in _RULE.findall(css)}
+    return any(_DOC_CLASS.match(c) and c in rules for c in classes if isinstance(c, str))
+
+
+def _looks_like(data: bytes, soup: BeautifulSoup) -> str:
+    """What the file seems to be instead, in a few words, to point at the broken step."""
+    if not data.strip():
+        return "an empty file"
+    if b"\0" in data[:4096]:
+        return "binary data"
+    if b"<" not in data:
+        return "plain text, not HTML"
+    if soup.find("input", attrs={"type": "password"}) or soup.find("form"):
+        return "a login or form page"
+    return "an HTML page without the Docs markup"
 
 
 def _class_marks(soup: BeautifulSoup) -> dict[str, frozenset[str]]:
@@ -113,6 +193,7 @@ class _Reader:
     def __init__(self, class_marks: dict[str, frozenset[str]]) -> None:
         self.class_marks = class_marks
         self.left_out: Counter[str] = Counter()
+        self.depth = 0  # of tables around the content being read
 
     def notes(self) -> tuple[str, ...]:
         return omission_notes(self.left_out, _OMISSIONS)
@@ -122,7 +203,7 @@ class _Reader:
         if not isinstance(node, Tag):
             return []
         if node.name in ("ul", "ol"):
-            return self.list_items(node)
+            return list(self.list_items(node))
         if node.name == "table":
             return [self.table(node)]
         if node.name == "div":
@@ -133,30 +214,48 @@ class _Reader:
             return [Paragraph(inlines, _BLOCK_LEVELS[node.name])] if inlines else []
         return []
 
-    def list_items(self, node: Tag) -> list[Block]:
-        """Lists are flat: the level is in the class, not in any nesting."""
-        levels = (
-            int(m[1]) for c in node.get_attribute_list("class") if (m := _LIST_LEVEL.match(c))
-        )
-        level = next(levels, 0)
-        items = (
-            ListItem(self.inlines(li), level, node.name == "ol")
-            for li in node.find_all("li", recursive=False)
-        )
-        return [item for item in items if item.inlines]
+    def list_items(self, node: Tag) -> Iterator[Block]:
+        """Docs writes lists flat, the level in the class. A list nested in an item (HTML
+        written by other tools) follows its item one level deeper, and a table in an item
+        follows it as a table: nothing in an item is dropped. A stack, not recursion: the
+        nesting may be as deep as the file is long."""
+        stack = [iter([(node, _class_level(node))])]
+        while stack:
+            entry = next(stack[-1], None)
+            if entry is None:
+                stack.pop()
+            elif entry[0].name == "table":
+                yield self.table(entry[0])
+            elif entry[0].name == "li":
+                li, level = entry
+                if inlines := self.inlines(li):
+                    ordered = li.parent is not None and li.parent.name == "ol"
+                    yield ListItem(inlines, level, ordered)
+                deeper = min(level + 1, MAX_LIST_LEVEL)
+                stack.append(iter([(tag, deeper) for tag in _nested_in(li)]))
+            else:
+                items = entry[0].find_all("li", recursive=False)
+                stack.append(iter([(li, entry[1]) for li in items]))
 
-    def table(self, table: Tag) -> Table:
-        """Rows wherever they sit: the export nests them in a stray ``<thead>``/``<tbody>``."""
-        rows = (tr for tr in table.find_all("tr") if tr.find_parent("table") is table)
-        return Table(
-            tuple(
+    def table(self, table: Tag) -> Table | Paragraph:
+        """Rows wherever they sit: the export nests them in a stray ``<thead>``/``<tbody>``.
+        Nested past reason, a table is one paragraph of its words."""
+        if self.depth >= MAX_TABLE_DEPTH:
+            return Paragraph(join_runs([Text(" ".join(table.get_text(" ").split()))]))
+        self.depth += 1
+        try:
+            rows = (tr for tr in table.find_all("tr") if tr.find_parent("table") is table)
+            return Table(
                 tuple(
-                    tuple(block for child in td.children for block in self.blocks(child))
-                    for td in tr.find_all(("td", "th"), recursive=False)
+                    tuple(
+                        tuple(block for child in td.children for block in self.blocks(child))
+                        for td in tr.find_all(("td", "th"), recursive=False)
+                    )
+                    for tr in rows
                 )
-                for tr in rows
             )
-        )
+        finally:
+            self.depth -= 1
 
     def inlines(self, node: Tag) -> tuple[Inline, ...]:
         raw: list[Inline] = []
@@ -164,10 +263,16 @@ class _Reader:
         return _tidy(raw)
 
     def walk(self, node: Tag, marks: frozenset[str], link: str | None, out: list[Inline]) -> None:
-        for child in node.children:
-            if type(child) is NavigableString:  # not a comment or CDATA
-                text = _LAYOUT.sub("", child).translate(DROP_MARKERS)
-                out.append(Text(text, marks, link))
+        """The text runs inside ``node`` with their marks and link; lists and tables inside
+        it are blocks of their own. A stack, not recursion: tags may nest thousands deep."""
+        stack = [(iter(node.children), marks, link)]
+        while stack:
+            children, marks, link = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+            elif type(child) is NavigableString:  # not a comment or CDATA
+                out.append(Text(_strip_layout(child).translate(DROP_MARKERS), marks, link))
             elif not isinstance(child, Tag):
                 continue
             elif child.name == "br":
@@ -177,7 +282,7 @@ class _Reader:
             elif child.name == "a" and _NOTE_MARKER.search(_href(child)):
                 continue  # the [a] or [1] pointing at a comment or footnote
             elif child.name not in ("ul", "ol", "table"):
-                self.walk(child, *self.styled(child, marks, link), out)
+                stack.append((iter(child.children), *self.styled(child, marks, link)))
 
     def styled(
         self, tag: Tag, marks: frozenset[str], link: str | None
@@ -189,6 +294,49 @@ class _Reader:
             return own, link
         # The export underlines every link; that is not the author's mark.
         return own - {UNDERLINE}, _real_url(_href(tag))
+
+
+def _class_level(node: Tag) -> int:
+    """The level a Docs list's class gives (``lst-kix_…-2``), within what Docs allows."""
+    classes = node.get_attribute_list("class")
+    levels = (int(m[1]) for c in classes if isinstance(c, str) and (m := _LIST_LEVEL.match(c)))
+    return min(next(levels, 0), MAX_LIST_LEVEL)
+
+
+def _nested_in(li: Tag) -> list[Tag]:
+    """The lists and tables in an item, not those inside them, in document order."""
+    found: list[Tag] = []
+    stack = [iter(li.children)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif not isinstance(child, Tag):
+            continue
+        elif child.name in ("ul", "ol", "table"):
+            found.append(child)
+        elif child.name != "li":
+            stack.append(iter(child.children))
+    return found
+
+
+def _strip_layout(text: str) -> str:
+    """The text without pretty-printing at its edges: the export itself is one line and
+    writes soft breaks as ``<br>``, so a newline and its indentation at the edge of a text
+    node is layout between tags, not a space. (Linear: a long run of newlines is no trap.)"""
+    head = len(text) - len(text.lstrip(" \t\r\n"))
+    newline = text.rfind("\n", 0, head)
+    if newline >= 0:
+        start = newline + 1
+        while start < len(text) and text[start] in " \t":
+            start += 1
+        text = text[start:]
+    body = len(text.rstrip(" \t\r\n"))
+    newline = text.find("\n", body)
+    if newline >= 0:
+        cut = newline - 1 if newline > body and text[newline - 1] == "\r" else newline
+        text = text[:cut]
+    return text
 
 
 def _left_out_kind(div: Tag) -> str:

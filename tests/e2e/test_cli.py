@@ -140,6 +140,16 @@ def test_bad_usage_is_exit_2(workdir):
     assert caught.value.code == 2
 
 
+def test_backfill_since_after_until_is_exit_2_with_the_config_s_problems(workdir, capsys):
+    (workdir / "sync.toml").write_text('[target]\nurl = "file:a"\n')
+    window = ("--since", "2023-12-20", "--until", "2023-12-01")
+    code, _, err = run(workdir, "backfill", *window, capsys=capsys)
+    assert code == 2
+    error = messages(err)[0]
+    assert "--since 2023-12-20 is after --until 2023-12-01" in error and "[source] needs" in error
+    assert not (workdir / "a").exists()
+
+
 def test_backfill_takes_another_file_and_a_date_window(workdir, capsys):
     code, out, _ = run(
         workdir,

@@ -42,7 +42,9 @@ def run(config: Path, capsys) -> tuple[int, dict[str, str]]:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The archive's pages, metadata and history (the runs' lock file aside)."""
+    found = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != ".notes-sync.lock")
+    return {p.name: p.read_bytes() for p in found}
 
 
 @pytest.mark.parametrize("name", sorted(DOCS))

@@ -490,8 +490,13 @@ def _emptied(item: Any) -> bool:
 
 
 def _html(doc: Json) -> str:
-    """A small export: headings, flat list items and paragraphs of every tab's body."""
-    lines = [f"<html><head><title>{html.escape(doc.get('title', ''))}</title></head><body>"]
+    """A small export: headings, flat list items and paragraphs of every tab's body, in the
+    page Docs writes them in (its content-type meta, a body of class ``doc-content``)."""
+    title = html.escape(doc.get("title", ""))
+    lines = [
+        '<html><head><meta content="text/html; charset=UTF-8" http-equiv="content-type">'
+        f'<title>{title}</title></head><body class="c1 doc-content">'
+    ]
     for tab in doc.get("tabs", []):
         for element in tab.get("documentTab", {}).get("body", {}).get("content", []):
             paragraph = element.get("paragraph")

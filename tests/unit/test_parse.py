@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from syncer.model import DateChip, Document, Item, ItemList, Paragraph, Tab, Table, Text, Topic
-from syncer.parse import ParseOptions, parse_document
+from syncer.parse import ParseOptions, parse_document, read_meetings
 from tests.helpers import doc, item, para
 
 DEC_20, DEC_13 = dt.date(2023, 12, 20), dt.date(2023, 12, 13)
@@ -139,3 +139,43 @@ def test_aliases_come_from_the_config():
 def test_dmy_option_reads_numeric_headings_day_first():
     (meeting,) = parse_document(doc(para("20/12/2023", 2), item("x")), ParseOptions(day_first=True))
     assert meeting.date == DEC_20
+
+
+# --- headings that look like dates but are not ----------------------------------------------
+
+
+def test_a_common_date_form_opens_its_own_meeting():
+    meetings = parse_document(
+        doc(para("Dec 20th, 2023", 2), item("one"), para("Wednesday 13 December 2023", 2))
+    )
+    assert [m.date for m in meetings] == [DEC_20, DEC_13]
+
+
+def test_an_impossible_date_is_warned_about_naming_the_meeting_its_notes_went_to():
+    parsed = read_meetings(
+        doc(para("2023-02-30", 2), item("lost?"), para("2023-12-20", 2), para("2023-02-30", 2))
+    )
+    assert [m.date for m in parsed.meetings] == [DEC_20]
+    first, second = parsed.warnings
+    assert (first.heading, first.filed_under, second.filed_under) == ("2023-02-30", None, DEC_20)
+    assert first.message() == (
+        "heading '2023-02-30' in tab 'Notes' looks like a date but is not read as one"
+        " (February 2023 has no day 30): its notes are in no meeting (no dated meeting comes"
+        " before it)"
+    )
+    assert second.message().endswith("its notes were filed under the meeting of 2023-12-20")
+
+
+def test_a_heading_that_starts_with_a_date_is_warned_about_a_sentence_is_not():
+    parsed = read_meetings(
+        doc(para("2023-12-20", 2), para("2023-12-13 retro", 2), para("Agenda for 2023-12-20"))
+    )
+    (warning,) = parsed.warnings
+    assert warning.heading == "2023-12-13 retro"
+    assert warning.problem == "a meeting's heading is its date alone"
+
+
+def test_a_numeric_date_impossible_in_the_date_order_says_which_order_to_set():
+    (warning,) = read_meetings(doc(para("2023-12-20", 2), para("20/12/2023", 2))).warnings
+    assert 'set date_order = "dmy"' in warning.problem
+    assert read_meetings(doc(para("20/12/2023", 2)), ParseOptions(day_first=True)).warnings == ()

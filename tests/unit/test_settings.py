@@ -1,7 +1,9 @@
+import json
 from pathlib import Path
 
 import pytest
 
+from syncer import logs
 from syncer.errors import EXIT_USAGE, ConfigError
 from syncer.settings import load_settings
 
@@ -103,7 +105,8 @@ def test_a_token_can_come_from_a_mounted_secret_file(tmp_path):
 @pytest.mark.parametrize(
     ("environ", "says"),
     [
-        ({"CONFLUENCE_TOKEN_FILE": "missing"}, "cannot read CONFLUENCE_TOKEN_FILE missing"),
+        ({"CONFLUENCE_TOKEN_FILE": "missing"}, "CONFLUENCE_TOKEN_FILE does not name a file"),
+        ({"CONFLUENCE_TOKEN_FILE": "/"}, "cannot read CONFLUENCE_TOKEN_FILE /: Is a directory"),
         (
             {"CONFLUENCE_TOKEN": "pat", "CONFLUENCE_TOKEN_FILE": "token"},
             "set CONFLUENCE_TOKEN or CONFLUENCE_TOKEN_FILE, not both",
@@ -167,3 +170,128 @@ def test_a_timeout_that_is_not_a_sensible_number_of_seconds_is_refused(tmp_path,
     text = live("https://wiki.example.org", f"timeout_seconds = {value}")
     with pytest.raises(ConfigError, match=r"\[target\] timeout_seconds must be a number"):
         load_settings(write(tmp_path, text), environ={"CONFLUENCE_TOKEN": "pat"})
+
+
+# --- secrets are never quoted, and are registered before any message is built -------------
+
+
+def problems_of(tmp_path, text: str, environ: dict[str, str] | None = None) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text), environ=environ or {})
+    assert caught.value.exit_code == EXIT_USAGE
+    return "\n".join(caught.value.problems)
+
+
+@pytest.mark.parametrize("variable", ["CONFLUENCE_TOKEN_FILE", "CONFLUENCE_API_TOKEN_FILE"])
+def test_a_token_put_where_its_file_belongs_is_named_but_not_shown(tmp_path, variable):
+    token = "pat-Zx81mQv0NwYk3Rt7LpC2"
+    environ = {variable: token, "CONFLUENCE_USERNAME": "me@example.org"}
+    problems = problems_of(tmp_path, live("https://wiki.example.org"), environ)
+    assert f"{variable} does not name a file — did you put the token itself there?" in problems
+    assert token not in problems
+    assert logs.redact(f"echo {token}") == f"echo {logs.REDACTED}"
+
+
+def test_a_key_pasted_into_google_application_credentials_is_not_shown(tmp_path):
+    key = json.dumps(
+        {
+            "type": "service_account",
+            "private_key_id": "3f1e0c9a7b5d4e2f8a6c1b0d9e7f5a3c2b1d0e9f",
+            "client_email": "notes@project.iam.gserviceaccount.com",
+            "client_id": "104857201938475610293",
+            "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvAIBADANBgkqhkiG9w0\n-----END",
+        }
+    )
+    problems = problems_of(
+        tmp_path, LIVE, {"GOOGLE_APPLICATION_CREDENTIALS": key, "CONFLUENCE_TOKEN": "t"}
+    )
+    assert "GOOGLE_APPLICATION_CREDENTIALS holds JSON, not a path" in problems
+    for part in ("3f1e0c9a7b5d", "notes@project", "104857201938475610293", "MIIEvAIBADAN"):
+        assert part not in problems
+    assert logs.REDACTED in logs.redact(f"key: {key}") and "3f1e0c9a" not in logs.redact(key)
+
+
+def test_a_key_pasted_into_source_credentials_is_not_shown(tmp_path):
+    text = LIVE.replace("[target]", 'credentials = \'{"private_key_id": "k-93be1"}\'\n[target]')
+    problems = problems_of(tmp_path, text, {"CONFLUENCE_TOKEN": "t"})
+    assert "[source] credentials holds JSON, not a path" in problems
+    assert "k-93be1" not in problems
+
+
+def test_a_token_is_sent_without_the_newline_a_mounted_secret_leaves(tmp_path):
+    environ = {"CONFLUENCE_USERNAME": " me@example.org\n", "CONFLUENCE_API_TOKEN": "s3cret\n"}
+    settings = load_settings(write(tmp_path, live("https://x.atlassian.net/wiki")), environ=environ)
+    credentials = settings.confluence.credentials
+    assert (credentials.username, credentials.api_token) == ("me@example.org", "s3cret")
+
+
+@pytest.mark.parametrize(
+    ("environ", "says"),
+    [
+        ({"CONFLUENCE_TOKEN": "  \n"}, "CONFLUENCE_TOKEN holds only whitespace"),
+        ({"CONFLUENCE_TOKEN_FILE": "blank"}, "CONFLUENCE_TOKEN_FILE blank is empty"),
+    ],
+)
+def test_a_blank_token_is_a_config_problem(tmp_path, monkeypatch, environ, says):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "blank").write_text(" \n", encoding="utf-8")
+    assert says in problems_of(tmp_path, live("https://wiki.example.org"), environ)
+
+
+def test_a_token_file_that_never_ends_is_refused(tmp_path):
+    (tmp_path / "token").symlink_to("/dev/zero")
+    environ = {"CONFLUENCE_TOKEN_FILE": str(tmp_path / "token")}
+    problems = problems_of(tmp_path, live("https://wiki.example.org"), environ)
+    assert "is not a token file (larger than 64 KB)" in problems
+
+
+# --- configuration mistakes caught before anything is read ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("since = 20231227", "[meetings] since must be a date written YYYY-MM-DD"),
+        ("since = 2023-12-27T09:00:00", "[meetings] since must be a date without a time"),
+        ('until = "12/27/2023"', "[meetings] until must be a date written YYYY-MM-DD"),
+    ],
+)
+def test_a_window_date_that_is_not_a_date_is_refused_not_ignored(tmp_path, line, says):
+    assert says in problems_of(tmp_path, f"{GOOD}\n[meetings]\n{line}\n")
+
+
+def test_file_and_document_together_are_refused(tmp_path):
+    text = GOOD.replace('file = "notes.json"', 'file = "notes.json"\ndocument = "1AbC"')
+    assert "[source] has both `file` and `document`" in problems_of(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("quiet_minutes = 99999999999999", "[source] quiet_minutes must be at most 10080"),
+        ("max_file_mb = 0", "[source] max_file_mb must be a number of megabytes"),
+        ('max_file_mb = "50"', "[source] max_file_mb must be a number of megabytes"),
+    ],
+)
+def test_source_numbers_out_of_range_are_refused(tmp_path, line, says):
+    text = GOOD.replace('file = "notes.json"', f'file = "notes.json"\n{line}')
+    assert says in problems_of(tmp_path, text)
+
+
+def test_max_file_mb_sets_the_size_cap(tmp_path):
+    text = GOOD.replace('file = "notes.json"', 'file = "notes.json"\nmax_file_mb = 2')
+    assert load_settings(write(tmp_path, text)).max_file_bytes == 2 * 1024 * 1024
+    assert load_settings(write(tmp_path, GOOD)).max_file_bytes == 100 * 1024 * 1024
+
+
+def test_a_title_too_long_for_a_file_name_is_refused(tmp_path):
+    text = GOOD.replace("Arch Hours: {year}", "A" * 300)
+    assert "[target] title is 300 characters long" in problems_of(tmp_path, text)
+    text = GOOD.replace("Arch Hours: {year}", "Ä" * 150)
+    assert "[target] title is 300 bytes long as a file name" in problems_of(tmp_path, text)
+
+
+def test_a_config_file_that_never_ends_is_refused(tmp_path):
+    (tmp_path / "sync.toml").symlink_to("/dev/zero")
+    with pytest.raises(ConfigError, match="is not a config file"):
+        load_settings(tmp_path / "sync.toml")
