@@ -78,9 +78,9 @@ def register_secret(value: str) -> None:
         return
     forms = {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
     with _lock:
-        _secrets.update(forms)
-        ordered = sorted(_secrets, key=len, reverse=True)  # the longest form wins an overlap
-        _secrets_pattern = re.compile("|".join(re.escape(secret) for secret in ordered))
+        if not forms <= _secrets:
+            _secrets.update(forms)
+            _secrets_pattern = None  # built again when next needed: a key registers many lines
 
 
 def register_secrets_from_environ(environ: Mapping[str, str]) -> None:
@@ -156,9 +156,19 @@ def _register_key_fields(info: Mapping[str, object]) -> None:
                 register_secret(line)
 
 
+def _registered_pattern() -> re.Pattern[str] | None:
+    """One pattern of every registered secret, the longest form first (it wins an overlap)."""
+    global _secrets_pattern
+    with _lock:
+        if _secrets_pattern is None and _secrets:
+            ordered = sorted(_secrets, key=len, reverse=True)
+            _secrets_pattern = re.compile("|".join(re.escape(secret) for secret in ordered))
+        return _secrets_pattern
+
+
 def redact(text: str) -> str:
     """``text`` with registered secrets and anything shaped like a credential replaced."""
-    pattern = _secrets_pattern
+    pattern = _registered_pattern()
     if pattern is not None:
         text = pattern.sub(REDACTED, text)
     text = _PEM_PRIVATE_KEY.sub(REDACTED, text)
