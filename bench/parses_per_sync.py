@@ -17,12 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from syncer import page_view, storage  # noqa: E402
-from syncer.index import refresh_index  # noqa: E402
+from syncer import page_view, xhtml  # noqa: E402
 from syncer.model import BOLD, Document, ListItem, Paragraph, Tab, Text  # noqa: E402
-from syncer.report import changed_pages  # noqa: E402
 from syncer.stores.local import LocalPageStore  # noqa: E402
-from syncer.sync import Planner, apply_plan  # noqa: E402
+from syncer.planner import Planner  # noqa: E402
+from syncer.sync import apply_plan, changed_bodies, refresh_index  # noqa: E402
 from tests.helpers import load_config  # noqa: E402
 
 MEETINGS = 50
@@ -49,28 +48,27 @@ def notes(change: str = "") -> Document:
     return Document((Tab("Notes", tuple(blocks)),))
 
 
-def sync(planner: Planner, store: LocalPageStore, document: Document) -> list:
+def sync(planner: Planner, store: LocalPageStore, settings, document: Document) -> list:
     plan = planner.plan(document, "notes")
     written = apply_plan(plan, planner)
-    refresh_index(store, planner.settings, {p.title: p.body for p in changed_pages(written)})
+    refresh_index(store, settings, changed_bodies(written))
     return [d.status for page in plan.pages for d in page.merge.decisions]
 
 
 def main() -> None:
-    storage.parse_fragment = counted(storage.parse_fragment, "parses")
-    for module in ("syncer.page_view", "syncer.merge", "syncer.index", "syncer.reading"):
-        holder = sys.modules[module]
-        if hasattr(holder, "parse_fragment"):
-            holder.parse_fragment = storage.parse_fragment
+    xhtml.parse_fragment = counted(xhtml.parse_fragment, "parses")
+    for name, holder in list(sys.modules.items()):  # every module that imported it by name
+        if name.startswith("syncer.") and hasattr(holder, "parse_fragment"):
+            holder.parse_fragment = xhtml.parse_fragment
     page_view.PageView.__post_init__ = counted(page_view.PageView.__post_init__, "views")
     with tempfile.TemporaryDirectory() as tmp:
         extra = '[meetings]\ninclude_upcoming = true\n[index]\ntitle = "Arch Hours: index"\n'
         settings = load_config(Path(tmp), extra=extra)
-        store = LocalPageStore(settings.archive)
-        planner = Planner(settings, store)
-        sync(planner, store, notes())
+        store = LocalPageStore(settings.target.path)
+        planner = Planner(settings.publishing, store)
+        sync(planner, store, settings, notes())
         counts.update(parses=0, views=0)
-        statuses = sync(planner, store, notes(" (changed)"))
+        statuses = sync(planner, store, settings, notes(" (changed)"))
     print(f"a page of {MEETINGS} meetings, one changed in the doc, with a topic index:")
     print(
         f"  meetings updated: {statuses.count('updated')}, unchanged: {statuses.count('unchanged')}"

@@ -1,7 +1,7 @@
 """The topic index: one page that lists every topic of every year page, newest first.
 
 It is built from the year pages as they are (hand-made history included), not from the doc,
-so it always lists what the archive holds. ``index_body`` is pure; ``refresh_index`` reads
+so it always lists what the archive holds. Everything here is pure; the run (``sync``) reads
 the year pages and writes the index page only when its content would change.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -17,16 +17,11 @@ from lxml import etree
 from syncer.model import plain_text
 from syncer.page_view import PageView, heading_text
 from syncer.parse import ParseOptions, read_topic
-from syncer.reading import reader_form_of
 from syncer.render import NOBODY, People, status_macro
-from syncer.settings import Settings
-from syncer.storage import parse_fragment
-from syncer.stores.base import Page, PageStore, SyncState, on_lost_race
+from syncer.xhtml import parse_fragment
 from syncer.xml_text import escape
 
 TOPIC_LENGTH = 120
-YEARS_BACK = 50  # how many earlier year pages are looked for, at most
-WRITE_ATTEMPTS = 3
 INTRO = (
     "<p>Every topic of the archive pages, newest first: select a column heading to sort by it."
     " notes-sync rebuilds this page from the archive pages whenever one of them changes, so"
@@ -88,60 +83,8 @@ def linked_titles(index: etree._Element | str) -> list[str]:
     return list(dict.fromkeys(page.get(f"{{{_RI}}}content-title") or "" for page in pages))
 
 
-def refresh_index(store: PageStore, settings: Settings, written: Mapping[str, str]) -> Page | None:
-    """Rebuild the index after a run that changed year pages (``written``: title → the body
-    just written, so it is not read again); the written index, or None when there is no
-    index or it did not change."""
-    if not settings.index_title or not written:
-        return None
-    for attempt in on_lost_race(WRITE_ATTEMPTS):
-        with attempt:
-            return _refresh(store, settings, settings.index_title, written)
-    raise AssertionError("unreachable: Retrying returns or raises")
-
-
-def _refresh(
-    store: PageStore, settings: Settings, title: str, written: Mapping[str, str]
-) -> Page | None:
-    current = store.find(title)
-    parsed = parse_fragment(current.body) if current else None
-    listed = linked_titles(parsed) if parsed is not None else []
-    pages = _year_pages(store, settings, [*written, *listed], written)
-    body = index_body(pages.items(), settings.parse, settings.people)
-    if parsed is not None and reader_form_of(parsed) == reader_form_of(parse_fragment(body)):
-        return None
-    message = f"notes sync: topic index of {len(pages)} page{'s' if len(pages) > 1 else ''}"
-    if current is None:
-        return store.create(title, body, SyncState(), message)
-    return store.update(current, body, current.state, message)
-
-
-def _year_pages(
-    store: PageStore, settings: Settings, titles: list[str], known: Mapping[str, str]
-) -> dict[str, str]:
-    """title → body of each page to list: the given ones that exist (read unless known),
-    then earlier years until one is missing."""
-    found: dict[str, str] = {}
-    for title in dict.fromkeys(titles):
-        if title in known:
-            found[title] = known[title]
-            continue
-        page = store.find(title) if title and title != settings.index_title else None
-        if page is not None:
-            found[title] = page.body
-    years = [year for title in found if (year := _year_of(settings.title, title)) is not None]
-    if not years:
-        return found
-    for year in range(min(years) - 1, min(years) - 1 - YEARS_BACK, -1):
-        title = settings.page_title(year)
-        page = store.find(title)
-        if page is None:
-            break
-        found[title] = page.body
-    return found
-
-
-def _year_of(template: str, title: str) -> int | None:
+def year_of(template: str, title: str) -> int | None:
+    """The year a page title made from ``template`` (with ``{year}``) is for, if it is one."""
     if "{year}" not in template:
         return None
     pattern = re.escape(template).replace(re.escape("{year}"), r"(\d{1,4})")

@@ -9,205 +9,18 @@ are read by more people than its secrets should be.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import http.client
 import importlib
 import json
 import logging
-import os
-import re
 import sys
-import threading
-import traceback
-from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TextIO, TypeVar
-from urllib.parse import quote, quote_plus
+from typing import Any, TextIO
 
-from syncer.files import MB, TooLarge, read_at_most
+from syncer.redact import format_exception, redact, redact_value
 
-T = TypeVar("T")
-
-REDACTED = "<redacted>"
-KEY_FILE_LIMIT = MB  # a Google key or external_account file is a few KB
 FORMATS = ("text", "json")
-
-_FIELD_NAMES = (
-    "access_token|id_token|refresh_token|subject_token|assertion|client_secret|private_key"
-    "|password|api_token"
-)
-_SECRET_KEY = re.compile(rf"(?:{_FIELD_NAMES}|(?:proxy-)?authorization)", re.IGNORECASE)
-# "key": "value" in JSON (also escaped inside another JSON string) and 'key': 'value' in a repr.
-_QUOTED_FIELD = re.compile(
-    rf"(?P<kq>\\?[\"'])(?P<key>{_FIELD_NAMES})(?P=kq)\s*:\s*(?P<vq>\\?[\"'])"
-    r"(?P<value>.*?)(?<!\\)(?P=vq)",
-    re.IGNORECASE,
-)
-# key=value in form bodies and query strings, key: value in prose.
-_BARE_FIELD = re.compile(
-    rf"(?<![\w-])(?P<key>{_FIELD_NAMES})(?P<sep>\s*[=:]\s*)(?P<value>[^\s&\"'<>,;\\]+)",
-    re.IGNORECASE,
-)
-_API_KEY_PARAM = re.compile(r"(?P<key>[?&]key=)(?P<value>[^\s&\"'<>#\\]+)")
-_AUTH_HEADER = re.compile(
-    r"(?P<key>(?:proxy-)?authorization)(?P<sep>\\?[\"']?\s*[:=]\s*\\?[\"']?)"
-    r"(?:(?P<scheme>basic|bearer|token|digest|negotiate)\s+)?(?P<value>[^\s\"',\\]+)",
-    re.IGNORECASE,
-)
-_PEM_PRIVATE_KEY = re.compile(
-    r"-----BEGIN (?P<kind>[A-Z0-9 ]*)PRIVATE KEY-----(?:[A-Za-z0-9+/=\s]|\\[rn])*"
-    r"(?:-----END (?P=kind)PRIVATE KEY-----)?"
-)
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
-_GOOGLE_TOKEN = re.compile(r"\b(?:ya29\.|1//)[A-Za-z0-9_.-]{8,}")
-
-_lock = threading.Lock()
-_secrets: set[str] = set()
-_secrets_pattern: re.Pattern[str] | None = None
-
-
-# --- secrets -------------------------------------------------------------------------------
-
-
-def register_secret(value: str) -> None:
-    """Never show ``value``, nor its URL- or JSON-escaped forms, in any output from now on."""
-    global _secrets_pattern
-    if not value or not value.strip():
-        return
-    forms = {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
-    with _lock:
-        if not forms <= _secrets:
-            _secrets.update(forms)
-            _secrets_pattern = None  # built again when next needed: a key registers many lines
-
-
-def register_secrets_from_environ(environ: Mapping[str, str]) -> None:
-    """The credentials in the environment, before the config is even read: the Confluence
-    tokens (as set and without the newline a mounted secret leaves), a ``…_FILE`` variable
-    that names no file (it may hold the token itself), and a Google key pasted into
-    ``GOOGLE_APPLICATION_CREDENTIALS`` instead of its path."""
-    tokens = [environ.get(name) or "" for name in ("CONFLUENCE_API_TOKEN", "CONFLUENCE_TOKEN")]
-    for token in tokens:
-        register_secret(token)
-    register_confluence_secrets(
-        (environ.get("CONFLUENCE_USERNAME") or "").strip(), tokens[0].strip(), tokens[1].strip()
-    )
-    for name in ("CONFLUENCE_API_TOKEN_FILE", "CONFLUENCE_TOKEN_FILE"):
-        path = environ.get(name)
-        if path and not os.path.lexists(path):
-            register_secret(path)
-    key = environ.get("GOOGLE_APPLICATION_CREDENTIALS") or ""
-    if is_pasted_json(key):
-        register_pasted_key(key)
-
-
-def register_confluence_secrets(
-    username: str | None, api_token: str | None, pat: str | None
-) -> None:
-    """The tokens, wherever they were read from, and the Basic-auth value built from the pair."""
-    register_secret(api_token or "")
-    register_secret(pat or "")
-    if username and api_token:
-        register_secret(base64.b64encode(f"{username}:{api_token}".encode()).decode())
-
-
-def is_pasted_json(value: str) -> bool:
-    """A value where a path belongs that is a JSON object: a key pasted instead of its path."""
-    return value.lstrip().startswith("{")
-
-
-def register_pasted_key(text: str) -> None:
-    """A Google key given as its text: the whole text, and each secret in it."""
-    register_secret(text)
-    register_secret(text.strip())
-    try:
-        info = json.loads(text)
-    except ValueError:
-        return
-    if isinstance(info, dict):
-        _register_key_fields(info)
-
-
-def register_key_file_secrets(path: Path | str) -> None:
-    """The secrets in a Google credentials file. An unreadable file is left to the code that
-    loads it, which says what is wrong; here it only means there is nothing to register."""
-    if is_pasted_json(str(path)):
-        register_pasted_key(str(path))
-        return
-    try:
-        info = json.loads(read_at_most(Path(path), KEY_FILE_LIMIT))
-    except (OSError, ValueError, TooLarge):
-        return
-    if isinstance(info, dict):
-        _register_key_fields(info)
-
-
-def _register_key_fields(info: Mapping[str, object]) -> None:
-    for name in ("private_key", "private_key_id", "client_secret", "refresh_token"):
-        value = info.get(name)
-        if isinstance(value, str):
-            register_secret(value)
-    key = info.get("private_key")
-    if isinstance(key, str):  # each line of the key body, should the PEM appear re-wrapped
-        for line in key.splitlines():
-            if len(line) >= 16 and not line.startswith("-----"):
-                register_secret(line)
-
-
-def _registered_pattern() -> re.Pattern[str] | None:
-    """One pattern of every registered secret, the longest form first (it wins an overlap)."""
-    global _secrets_pattern
-    with _lock:
-        if _secrets_pattern is None and _secrets:
-            ordered = sorted(_secrets, key=len, reverse=True)
-            _secrets_pattern = re.compile("|".join(re.escape(secret) for secret in ordered))
-        return _secrets_pattern
-
-
-def redact(text: str) -> str:
-    """``text`` with registered secrets and anything shaped like a credential replaced."""
-    pattern = _registered_pattern()
-    if pattern is not None:
-        text = pattern.sub(REDACTED, text)
-    text = _PEM_PRIVATE_KEY.sub(REDACTED, text)
-    text = _QUOTED_FIELD.sub(_keep_quoted_key, text)
-    text = _AUTH_HEADER.sub(_keep_header_name, text)
-    text = _BARE_FIELD.sub(lambda m: f"{m['key']}{m['sep']}{REDACTED}", text)
-    text = _API_KEY_PARAM.sub(lambda m: f"{m['key']}{REDACTED}", text)
-    text = _JWT.sub(REDACTED, text)
-    return _GOOGLE_TOKEN.sub(REDACTED, text)
-
-
-def _keep_quoted_key(match: re.Match[str]) -> str:
-    kq, vq = match["kq"], match["vq"]
-    return f"{kq}{match['key']}{kq}: {vq}{REDACTED}{vq}"
-
-
-def _keep_header_name(match: re.Match[str]) -> str:
-    scheme = f"{match['scheme']} " if match["scheme"] else ""
-    return f"{match['key']}{match['sep']}{scheme}{REDACTED}"
-
-
-def _redact_value(value: Any, key: str = "") -> Any:
-    """A structured ``extra`` field, redacted: by key name (a header dict, a token response)
-    and by content, leaving JSON types as they are."""
-    if isinstance(value, str | bytes) and key and _SECRET_KEY.fullmatch(key):
-        return REDACTED
-    if isinstance(value, Mapping):
-        return {str(k): _redact_value(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_redact_value(item) for item in value]
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return redact(value if isinstance(value, str) else str(value))
-
-
-def format_exception(error: BaseException) -> str:
-    """The traceback for ``-v``, redacted: exception messages may quote a URL or a body."""
-    return redact("".join(traceback.format_exception(error)).rstrip("\n"))
-
 
 # --- records ---------------------------------------------------------------------------------
 
@@ -252,7 +65,7 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         for key, value in _all_extra_fields(record).items():
-            setattr(record, key, _redact_value(value, key))
+            setattr(record, key, redact_value(value, key))
         return True
 
 
@@ -297,18 +110,19 @@ class JsonFormatter(logging.Formatter):
 
 class _Handler(logging.StreamHandler[TextIO]):
     """Writes to the stream given, or to whatever ``sys.stderr`` is when a record comes (so a
-    test's capture sees it); clears a progress bar out of the way while it writes."""
+    test's capture sees it); clears the progress bars out of the way while it writes."""
 
     def __init__(self, stream: TextIO | None) -> None:
         logging.Handler.__init__(self)
         self._stream = stream
+        self.bars = 0  # progress bars on the stream now
 
     @property
     def stream(self) -> TextIO:  # type: ignore[override]
         return self._stream if self._stream is not None else sys.stderr
 
     def emit(self, record: logging.LogRecord) -> None:
-        if _state is None or not _state.bars:
+        if not self.bars:
             super().emit(record)
             return
         from tqdm import tqdm
@@ -318,36 +132,56 @@ class _Handler(logging.StreamHandler[TextIO]):
 
 
 @dataclass
-class _Setup:
-    """What ``setup_logging`` changed, so that it can be undone exactly."""
+class LogSetup:
+    """The logging of one run, as ``setup_logging`` made it: how loud it is, the handler
+    (which progress bars tell when they draw), and what it changed, so ``close`` undoes that
+    exactly."""
 
-    handler: logging.Handler
+    handler: _Handler
     verbosity: int
     levels: dict[str, tuple[int, bool]] = field(default_factory=dict)  # name → level, propagate
     debuglevels: dict[str, int] = field(default_factory=dict)
-    bars: int = 0
+
+    @property
+    def quiet(self) -> bool:
+        return self.verbosity < 0
+
+    def close(self) -> None:
+        global _active
+        logging.getLogger().removeHandler(self.handler)
+        for name, (level, propagate) in self.levels.items():
+            logger = logging.getLogger(name)
+            logger.setLevel(level)
+            logger.propagate = propagate
+        for name, level in self.debuglevels.items():
+            _undo_print(name, level)
+        logging.captureWarnings(False)
+        if _active is self:
+            _active = None
 
 
-_state: _Setup | None = None
+# Logging is the process's: a second setup replaces the first.
+_active: LogSetup | None = None
 
 
-def setup_logging(verbosity: int, log_format: str | None, stream: TextIO | None = None) -> None:
+def setup_logging(verbosity: int, log_format: str | None, stream: TextIO | None = None) -> LogSetup:
     """Send all logging to ``stream`` (default: the current stderr), redacted.
 
     ``verbosity`` -1 shows warnings and errors, 0 our info, 1 our debug, 2 and more also the
     client libraries' debug output and the HTTP traffic. ``log_format`` None means text on a
     terminal and JSON lines otherwise. Calling it again replaces the earlier setup.
     """
-    global _state
+    global _active
     if log_format not in (None, *FORMATS):
         raise ValueError(f"log format must be one of {FORMATS}, not {log_format!r}")
-    reset_logging(forget_secrets=False)
+    if _active is not None:
+        _active.close()
     if log_format is None:
-        log_format = "text" if _is_terminal(stream or sys.stderr) else "json"
+        log_format = "text" if is_terminal(stream or sys.stderr) else "json"
     handler = _Handler(stream)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(TextFormatter() if log_format == "text" else JsonFormatter())
-    setup = _Setup(handler, verbosity)
+    setup = _active = LogSetup(handler, verbosity)
     ours = logging.WARNING if verbosity < 0 else logging.INFO if verbosity == 0 else logging.DEBUG
     theirs = logging.DEBUG if verbosity >= 2 else logging.WARNING
     _set_level(setup, "", theirs)
@@ -359,29 +193,15 @@ def setup_logging(verbosity: int, log_format: str | None, stream: TextIO | None 
         _print_into_logging(setup, name, loud=verbosity >= 2)
     logging.getLogger().handlers.insert(0, handler)  # first, so later handlers see it redacted
     logging.captureWarnings(True)  # a library's warning may quote a URL or a header too
-    _state = setup
+    return setup
 
 
-def reset_logging(*, forget_secrets: bool = True) -> None:
-    """Undo ``setup_logging`` (tests); also forget the registered secrets unless told not to."""
-    global _state, _secrets_pattern
-    if _state is not None:
-        logging.getLogger().removeHandler(_state.handler)
-        for name, (level, propagate) in _state.levels.items():
-            logger = logging.getLogger(name)
-            logger.setLevel(level)
-            logger.propagate = propagate
-        for name, level in _state.debuglevels.items():
-            _undo_print(name, level)
-        logging.captureWarnings(False)
-        _state = None
-    if forget_secrets:
-        with _lock:
-            _secrets.clear()
-            _secrets_pattern = None
+def is_terminal(stream: Any) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
-def _set_level(setup: _Setup, name: str, level: int) -> None:
+def _set_level(setup: LogSetup, name: str, level: int) -> None:
     logger = logging.getLogger(name)
     setup.levels[name] = (logger.level, logger.propagate)
     logger.setLevel(level)
@@ -389,7 +209,7 @@ def _set_level(setup: _Setup, name: str, level: int) -> None:
         logger.propagate = True
 
 
-def _print_into_logging(setup: _Setup, name: str, *, loud: bool) -> None:
+def _print_into_logging(setup: LogSetup, name: str, *, loud: bool) -> None:
     """http.client and httplib2 print their wire-level debug output to stdout: give the module
     a ``print`` of its own that logs instead, and with ``loud`` turn that output on."""
     module = importlib.import_module(name)
@@ -421,30 +241,7 @@ def _logging_print(logger: logging.Logger) -> Any:
     return log_print
 
 
-# --- progress ------------------------------------------------------------------------------
-
-
-def progress(
-    items: Iterable[T], total: int, label: str, stream: TextIO | None = None
-) -> Iterator[T]:
-    """``items``, with a progress bar on a terminal; in CI, in a pipe or with ``-q``, none."""
-    out = stream if stream is not None else sys.stderr
-    quiet = _state is not None and _state.verbosity < 0
-    if quiet or "CI" in os.environ or not _is_terminal(out):
-        yield from items
-        return
-    from tqdm import tqdm
-
-    if _state is not None:
-        _state.bars += 1
-    try:
-        with tqdm(items, total=total, desc=label, file=out, dynamic_ncols=True) as bar:
-            yield from bar
-    finally:
-        if _state is not None:
-            _state.bars -= 1
-
-
-def _is_terminal(stream: Any) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+def close_active_logging() -> None:
+    """Undo the last ``setup_logging``, if it is still active (tests, between runs)."""
+    if _active is not None:
+        _active.close()

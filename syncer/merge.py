@@ -26,22 +26,9 @@ from syncer.fingerprint import FORM, FORMS, meeting_fingerprint
 from syncer.model import Meeting
 from syncer.page_view import PageView, Section
 from syncer.reading import PAGE_FORM, Node, reader_form, section_hash
-from syncer.storage import digest, parse_fragment
-from syncer.stores.base import Written
-
-ADDED, UPDATED, UNCHANGED, KEPT = "added", "updated", "unchanged", "kept"
-EDITED, CONFLICT, UNMANAGED, UPCOMING = "edited", "conflict", "unmanaged", "upcoming"
-# How each status reads in a summary; the short names are what --json reports.
-LABELS = {
-    ADDED: "added",
-    UPDATED: "updated",
-    UNCHANGED: "unchanged",
-    KEPT: "kept",
-    EDITED: "kept (edited in Confluence)",
-    CONFLICT: "conflict",
-    UNMANAGED: "unmanaged (differs)",
-    UPCOMING: "upcoming",
-}
+from syncer.state import SectionRecord
+from syncer.status import Status
+from syncer.xhtml import digest, parse_fragment
 
 
 @dataclass(frozen=True)
@@ -81,7 +68,7 @@ class Rendered:
 @dataclass(frozen=True)
 class Decision:
     date: dt.date
-    status: str
+    status: Status
     reason: str = ""
 
 
@@ -101,27 +88,26 @@ class MergeResult:
 
     body: str
     decisions: tuple[Decision, ...]
-    state: Mapping[str, Written] = field(default_factory=dict)
+    state: Mapping[str, SectionRecord] = field(default_factory=dict)
     clashes: Mapping[dt.date, Clash] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     blocked: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
-        return not self.blocked and any(d.status in (ADDED, UPDATED) for d in self.decisions)
+        return not self.blocked and any(d.status.writes for d in self.decisions)
 
     @property
     def settled(self) -> bool:
         """Whether every meeting follows the doc: only then may the doc revision be recorded
         as synced, so a run that skips unchanged revisions never hides a kept section."""
-        unsettled = (EDITED, CONFLICT, UNMANAGED)
-        return not self.blocked and not any(d.status in unsettled for d in self.decisions)
+        return not self.blocked and not any(d.status.unsettled for d in self.decisions)
 
 
 def merge_page(
     page: PageView | str,
     rendered: Mapping[dt.date, Rendered],
-    state: Mapping[str, Written],
+    state: Mapping[str, SectionRecord],
     *,
     force: Force = Force(),
     day_first: bool = False,
@@ -147,7 +133,7 @@ class _Merger:
         self,
         view: PageView,
         rendered: Mapping[dt.date, Rendered],
-        state: Mapping[str, Written],
+        state: Mapping[str, SectionRecord],
         force: Force,
         version: int,
         as_written: frozenset[dt.date],
@@ -182,40 +168,46 @@ class _Merger:
     def _on_page(self, section: Section) -> None:
         date = section.date
         if date not in self.rendered:
-            self.decided[date] = Decision(date, KEPT, "not in the doc")
+            self.decided[date] = Decision(date, Status.KEPT, "not in the doc")
             return
         wanted, nodes = self.rendered[date], self.nodes[date]
         target = reader_form(nodes)
         status, reason = self._decide(section, target, wanted)
         self.decided[date] = Decision(date, status, reason)
-        if status == UPDATED:
+        if status == Status.UPDATED:
             self._replace(section, nodes, wanted, target)
-        elif status == UNCHANGED and not self._recorded(section, wanted):
+        elif status == Status.UNCHANGED and not self._recorded(section, wanted):
             self.new_state[date.isoformat()] = self._written(target, wanted, self.version - 1)
-        elif status == CONFLICT:
+        elif status == Status.CONFLICT:
             self.clashes[date] = Clash(self.view.reader_form(section), target)
 
-    def _decide(self, section: Section, target: str, wanted: Rendered) -> tuple[str, str]:
+    def _decide(self, section: Section, target: str, wanted: Rendered) -> tuple[Status, str]:
         """The three-way decision for a meeting on the page and in the doc."""
         date, ours = section.date, self.state.get(section.date.isoformat())
         if self.view.reader_form(section) == target:
             adopted = "hand-made section matches: adopted"
-            return UNCHANGED, "page matches the doc" if ours else adopted
+            return Status.UNCHANGED, "page matches the doc" if ours else adopted
         if ours is None:
             if date in self.force:
-                return UPDATED, "forced over a hand-made section"
-            return UNMANAGED, "hand-made section differs from the doc; --force DATE replaces it"
+                return Status.UPDATED, "forced over a hand-made section"
+            return (
+                Status.UNMANAGED,
+                "hand-made section differs from the doc; --force DATE replaces it",
+            )
         if date in self.as_written or section_hash(section.nodes, ours.page_form) == ours.page:
             if _same_doc(ours, wanted):
-                return UPDATED, "rendered anew by this notes-sync release"
-            return UPDATED, "changed in the doc"
+                return Status.UPDATED, "rendered anew by this notes-sync release"
+            return Status.UPDATED, "changed in the doc"
         if date in self.force:
-            return UPDATED, "forced over an edit made in Confluence"
+            return Status.UPDATED, "forced over an edit made in Confluence"
         if _same_doc(ours, wanted):
-            return EDITED, "edited in Confluence, unchanged in the doc since the last sync"
+            return Status.EDITED, "edited in Confluence, unchanged in the doc since the last sync"
         if ours.doc is None:
-            return CONFLICT, "edited in Confluence; the doc may have changed (older sync state)"
-        return CONFLICT, "edited in Confluence and changed in the doc"
+            return (
+                Status.CONFLICT,
+                "edited in Confluence; the doc may have changed (older sync state)",
+            )
+        return Status.CONFLICT, "edited in Confluence and changed in the doc"
 
     def _replace(self, section: Section, nodes: list[Node], wanted: Rendered, target: str) -> None:
         date = section.date.isoformat()
@@ -248,17 +240,21 @@ class _Merger:
         """A doc meeting with no section on the page: new, or one a person removed."""
         wanted, ours = self.rendered[date], self.state.get(date.isoformat())
         if ours is None:
-            decision = Decision(date, ADDED, "new in the doc")
+            decision = Decision(date, Status.ADDED, "new in the doc")
         elif date in self.force:
-            decision = Decision(date, ADDED, "forced back after being removed in Confluence")
+            decision = Decision(date, Status.ADDED, "forced back after being removed in Confluence")
         elif _same_doc(ours, wanted):
-            decision = Decision(date, EDITED, "removed in Confluence, unchanged in the doc since")
+            decision = Decision(
+                date, Status.EDITED, "removed in Confluence, unchanged in the doc since"
+            )
         else:
-            decision = Decision(date, CONFLICT, "removed in Confluence and changed in the doc")
+            decision = Decision(
+                date, Status.CONFLICT, "removed in Confluence and changed in the doc"
+            )
         self.decided[date] = decision
-        if decision.status == CONFLICT:
+        if decision.status == Status.CONFLICT:
             self.clashes[date] = Clash("", reader_form(self.nodes[date]))
-        if decision.status != ADDED:
+        if decision.status != Status.ADDED:
             return
         placement = self.view.placement(date)
         if placement.unsafe:
@@ -269,11 +265,11 @@ class _Merger:
         self.new_state[date.isoformat()] = self._written(target, wanted, self.version)
 
     @staticmethod
-    def _written(target: str, wanted: Rendered, version: int) -> Written:
-        return Written(digest(target), wanted.doc[FORM], version, PAGE_FORM, FORM)
+    def _written(target: str, wanted: Rendered, version: int) -> SectionRecord:
+        return SectionRecord(digest(target), wanted.doc[FORM], version, PAGE_FORM, FORM)
 
 
-def _same_doc(ours: Written, wanted: Rendered) -> bool:
+def _same_doc(ours: SectionRecord, wanted: Rendered) -> bool:
     return ours.doc is not None and wanted.doc.get(ours.doc_form) == ours.doc
 
 

@@ -6,24 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from syncer.merge import (
-    ADDED,
-    CONFLICT,
-    EDITED,
-    KEPT,
-    LABELS,
-    UNCHANGED,
-    UNMANAGED,
-    UPCOMING,
-    UPDATED,
-    MergeResult,
-)
+from syncer.merge import MergeResult
 from syncer.model import Meeting
 from syncer.page_view import PageView
 from syncer.parse import DateWarning
+from syncer.status import PageAction, Status
 from syncer.stores.base import Page
-
-ORDER = (ADDED, UPDATED, CONFLICT, EDITED, UNMANAGED, UPCOMING, UNCHANGED, KEPT)
 
 
 @dataclass(frozen=True)
@@ -39,28 +27,28 @@ class PagePlan:
     view: PageView | None = None  # the page as parsed for the merge; None if not compared
 
     @property
-    def action(self) -> str:
+    def action(self) -> PageAction:
         if self.merge.blocked:
-            return "blocked"
+            return PageAction.BLOCKED
         if not self.merge.changed:
-            return "none"
-        return "create" if self.current is None else "update"
+            return PageAction.NONE
+        return PageAction.CREATE if self.current is None else PageAction.UPDATE
 
     def problems(self) -> list[str]:
         """Why nothing is written to this page, one line each."""
         return [f"{self.title}: {reason}" for reason in self.merge.blocked]
 
-    def count(self, status: str) -> int:
+    def count(self, status: Status) -> int:
         return sum(1 for decision in self.merge.decisions if decision.status == status)
 
-    def dates(self, status: str) -> list[str]:
+    def dates(self, status: Status) -> list[str]:
         return [d.date.isoformat() for d in self.merge.decisions if d.status == status]
 
     def version_message(self) -> str:
         """Says what changed, e.g. ``notes sync: added 2023-12-20; updated 2023-12-13``."""
         parts = [
             f"{status} {', '.join(self.dates(status))}"
-            for status in (ADDED, UPDATED)
+            for status in (Status.ADDED, Status.UPDATED)
             if self.dates(status)
         ]
         return "notes sync: " + "; ".join(parts)
@@ -79,11 +67,11 @@ class Plan:
     def with_pages(self, pages: Iterable[PagePlan]) -> Plan:
         return replace(self, pages=tuple(pages))
 
-    def listed(self, status: str) -> list[tuple[str, str]]:
+    def listed(self, status: Status) -> list[tuple[str, str]]:
         """(page title, date) of every meeting with this status."""
         return [(page.title, date) for page in self.pages for date in page.dates(status)]
 
-    def count(self, status: str) -> int:
+    def count(self, status: Status) -> int:
         return sum(page.count(status) for page in self.pages)
 
     def problems(self) -> list[str]:
@@ -110,4 +98,12 @@ class ConflictView:
 
 def counts(page: PagePlan) -> str:
     """``1 added, 3 unchanged``: the statuses of a page's meetings."""
-    return ", ".join(f"{page.count(s)} {LABELS[s]}" for s in ORDER if page.count(s))
+    return ", ".join(f"{page.count(s)} {s.label}" for s in Status if page.count(s))
+
+
+Outcomes = list[tuple[PagePlan, Page | None]]  # each page planned, and what was saved of it
+
+
+def changed_pages(written: Outcomes) -> list[Page]:
+    """The pages a run edited (not those where it only recorded sync state)."""
+    return [saved for page, saved in written if saved is not None and page.merge.changed]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from syncer.storage import canonical_v1, digest, parse_fragment
+from syncer.xhtml import canonical_v1, digest, parse_fragment
 
 Node = etree._Element
 Part = str | Node  # mixed content: text, or an element (whose tail comes as the next part)

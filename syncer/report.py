@@ -12,14 +12,9 @@ from bs4 import BeautifulSoup
 from markdownify import markdownify
 
 from syncer.errors import EXIT_OK
-from syncer.merge import ADDED, CONFLICT, EDITED, LABELS, UNMANAGED, UPCOMING, UPDATED
-from syncer.plan import ORDER, ConflictView, PagePlan, Plan, counts
+from syncer.plan import ConflictView, Outcomes, PagePlan, Plan, changed_pages, counts
+from syncer.status import PageAction, Status
 from syncer.stores.base import Page
-
-Written = list[tuple[PagePlan, Page | None]]
-
-# What a run without --dry-run lists one line each; the rest are only counted.
-NOTABLE = (ADDED, UPDATED, CONFLICT, EDITED, UNMANAGED, UPCOMING)
 
 
 def summary_lines(plan: Plan, every: bool = True) -> Iterable[str]:
@@ -30,8 +25,8 @@ def summary_lines(plan: Plan, every: bool = True) -> Iterable[str]:
     for page in plan.pages:
         yield f"{page.title}: {page.action} ({counts(page)})"
         for decision in page.merge.decisions:
-            if every or decision.status in NOTABLE:
-                label = LABELS[decision.status]
+            if every or decision.status.listed:
+                label = decision.status.label
                 yield f"  {decision.date.isoformat()}  {label:<27}  {decision.reason}".rstrip()
         yield from (f"  nothing written: {reason}" for reason in page.merge.blocked)
         yield from (f"  note: {note}" for note in page.merge.notes)
@@ -59,11 +54,6 @@ def conflict_lines(views: Iterable[ConflictView], colour: bool = False) -> Itera
             )
 
 
-def changed_pages(written: Written) -> list[Page]:
-    """The pages a run edited (not those where it only recorded sync state)."""
-    return [saved for page, saved in written if saved is not None and page.merge.changed]
-
-
 def saved_text(page: PagePlan, saved: Page | None) -> str:
     if saved is None:
         return "nothing written"
@@ -87,7 +77,7 @@ class RunFacts:
     command: str
     code: int
     plan: Plan | None
-    written: Written
+    written: Outcomes
     requests: int
     seconds: float
 
@@ -101,7 +91,7 @@ class RunFacts:
         pages = self.pages_written
         parts = [f"syncer {self.command}: {ended}", f"{pages} page{'s' * (pages != 1)} written"]
         if self.plan is not None:
-            tally = [f"{self.plan.count(s)} {s}" for s in ORDER if self.plan.count(s)]
+            tally = [f"{self.plan.count(s)} {s}" for s in Status if self.plan.count(s)]
             parts.append("meetings: " + (", ".join(tally) or "none"))
         parts += [f"{self.requests} HTTP requests", f"{self.seconds:.1f} s"]
         return "; ".join(parts)
@@ -113,14 +103,14 @@ class RunFacts:
             "command": self.command,
             "exit_code": self.code,
             "pages_written": self.pages_written,
-            "meetings": {s: plan.count(s) for s in ORDER} if plan is not None else {},
+            "meetings": {s.value: plan.count(s) for s in Status} if plan is not None else {},
             "http_requests": self.requests,
             "seconds": round(self.seconds, 3),
         }
 
 
 def markdown_report(
-    plan: Plan, views: Iterable[ConflictView], *, dry_run: bool, written: Written | None = None
+    plan: Plan, views: Iterable[ConflictView], *, dry_run: bool, written: Outcomes | None = None
 ) -> str:
     """The plan for a CI job summary or a PR comment: a table per page, then the diffs."""
     heading = "notes-sync preview (dry run: nothing written)" if dry_run else "notes-sync run"
@@ -133,7 +123,7 @@ def markdown_report(
         out += [f"### {_cell(page.title)}: {page.action}{result}", "", counts(page), ""]
         out += ["| Meeting | Decision | Why |", "|---|---|---|"]
         out += [
-            f"| {d.date.isoformat()} | {LABELS[d.status]} | {_cell(d.reason)} |"
+            f"| {d.date.isoformat()} | {d.status.label} | {_cell(d.reason)} |"
             for d in page.merge.decisions
         ]
         out.append("")
@@ -146,7 +136,7 @@ def markdown_report(
     return "\n".join(out).rstrip() + "\n"
 
 
-def _saved_texts(written: Written | None) -> list[tuple[PagePlan, str]]:
+def _saved_texts(written: Outcomes | None) -> list[tuple[PagePlan, str]]:
     return [(page, saved_text(page, saved)) for page, saved in written or ()]
 
 
@@ -174,7 +164,7 @@ def _cell(text: str) -> str:
 def diff_lines(plan: Plan, colour: bool = False) -> Iterable[str]:
     """A unified diff, per page that would change, of the page read as Markdown."""
     for page in plan.pages:
-        if page.action not in ("create", "update"):
+        if page.action not in (PageAction.CREATE, PageAction.UPDATE):
             continue
         before = storage_markdown(page.current.body) if page.current else ""
         after = storage_markdown(page.merge.body)
@@ -191,7 +181,7 @@ def _diff(before: str, after: str, from_label: str, to_label: str, colour: bool)
 
 
 def plan_json(
-    plan: Plan, views: Iterable[ConflictView] = (), written: Written | None = None
+    plan: Plan, views: Iterable[ConflictView] = (), written: Outcomes | None = None
 ) -> str:
     """The plan for scripts: pages, actions, per-meeting decisions and reasons, conflicts in
     three versions (as Markdown), what was saved (absent in a dry run), notes."""

@@ -1,262 +1,184 @@
-"""source → meetings → storage → merge → plan → apply. The only place the stages meet."""
+"""One run, the use case: wait for the doc to settle, read it, plan, apply, rebuild the index.
+
+The CLI turns a command line into a ``RunRequest`` and a ``RunResult`` into what it prints
+and an exit code; everything between is here. Writes that lose a race to another writer (a
+409, or a page saved on disk meanwhile) read the page again and merge once more.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
-import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
 
-from syncer.merge import (
-    UNCHANGED,
-    UPCOMING,
-    Decision,
-    Force,
-    MergeResult,
-    Rendered,
-    merge_page,
-)
-from syncer.model import Document, Meeting
-from syncer.page_view import PageView
-from syncer.parse import ParseOptions, read_meetings
-from syncer.plan import ConflictView, PagePlan, Plan
-from syncer.reading import section_hash
-from syncer.render import NOBODY, People, render_meeting
-from syncer.settings import Settings
-from syncer.stores.base import Page, PageStore, SyncState, on_lost_race
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+
+from syncer.errors import VersionConflict
+from syncer.index import index_body, linked_titles, year_of
+from syncer.merge import Force
+from syncer.plan import ConflictView, Outcomes, PagePlan, Plan, changed_pages
+from syncer.planner import Planner, Watch, Window, unwatched
+from syncer.reading import reader_form_of
+from syncer.settings import ConfluenceSettings, Settings
+from syncer.source import Source
+from syncer.state import SyncState
+from syncer.status import Status
+from syncer.stores.base import Page, PageStore
+from syncer.xhtml import parse_fragment
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-
-class Watch(Protocol):
-    """Wraps a loop over pages: ``progress`` draws a bar for it."""
-
-    def __call__(self, items: Sequence[T], label: str) -> Iterable[T]: ...
-
-
-def unwatched(items: Sequence[T], label: str) -> Iterable[T]:
-    """No progress shown: the scheduled sync touches a page or two."""
-    return items
-
-
-WRITE_ATTEMPTS = 4
-# Bump when rendering changes, so pages synced by an older release are re-rendered.
-RENDERING = "1"
-TOC_MACRO = (
-    '<ac:structured-macro ac:name="toc" ac:schema-version="1">'
-    '<ac:parameter ac:name="maxLevel">2</ac:parameter></ac:structured-macro>'
-)
-NEW_PAGE_PREAMBLE = (
-    "<p>Notes of each meeting, newest first. The dated sections below are copied here from"
-    " the team's shared notes doc by notes-sync; this introduction is yours to edit.</p>\n"
-    f"{TOC_MACRO}\n"
-)
+WRITE_ATTEMPTS = 4  # a year page: read, merge and write again after a lost race
+INDEX_ATTEMPTS = 3
+YEARS_BACK = 50  # how many earlier year pages the index looks for, at most
 
 
 @dataclass(frozen=True)
-class Window:
-    """The meetings a run covers: ``since``/``until`` (open ends take everything), and
-    nothing after ``today`` unless upcoming meetings are wanted."""
-
-    since: dt.date | None = None
-    until: dt.date | None = None
-    today: dt.date | None = None
-    include_upcoming: bool = True
-
-    def __contains__(self, date: dt.date) -> bool:
-        return (self.since is None or date >= self.since) and (
-            self.until is None or date <= self.until
-        )
-
-    def upcoming(self, date: dt.date) -> bool:
-        return not self.include_upcoming and self.today is not None and date > self.today
-
-
-def revision_tag(
-    revision: str | None, options: ParseOptions, people: People = NOBODY
-) -> str | None:
-    """The doc revision together with how we read and render it: a changed alias or a person
-    added to ``[people]`` re-renders the page even though the doc did not change. Spelled
-    out field by field, so that only a change of these settings changes it."""
-    if not revision:
-        return None
-    how = {
-        "rendering": RENDERING,
-        "aliases": sorted(options.aliases.items()),
-        "day_first": options.day_first,
-        "people": sorted(people.users.items()),
-        "usernames": people.usernames,
-    }
-    text = json.dumps(how, sort_keys=True, ensure_ascii=False)
-    return f"{revision}|{hashlib.sha256(text.encode()).hexdigest()[:12]}"
-
-
-@dataclass(frozen=True)
-class Planner:
-    """Plans pages against a store; kept so a write that lost a race can plan again.
-    ``watch`` wraps each per-page loop, e.g. to show progress."""
+class RunRequest:
+    """A ``sync`` or a ``backfill``: what to read and where to write, and how. ``since`` and
+    ``until`` are a backfill's own window (a sync takes ``[meetings]``'s); ``wait_for_quiet``
+    holds a sync back while the doc is being edited."""
 
     settings: Settings
+    source: Source
     store: PageStore
+    now: dt.datetime
+    backfill: bool = False
+    dry_run: bool = False
+    wait_for_quiet: bool = True
     force: Force = field(default_factory=Force)
+    since: dt.date | None = None
+    until: dt.date | None = None
+    minor: bool = False
     watch: Watch = unwatched
 
-    def plan(self, document: Document, source: str, window: Window = Window()) -> Plan:
-        parsed = read_meetings(document, self.settings.parse)
-        meetings = [m for m in parsed.meetings if m.date in window]
-        # A heading misread in a meeting outside the window touches no page of this run.
-        warnings = tuple(w for w in parsed.warnings if not w.filed_under or w.filed_under in window)
-        pages: dict[str, list[Meeting]] = {}
-        for meeting in meetings:
-            pages.setdefault(self.settings.page_title(meeting.date.year), []).append(meeting)
-        ordered = sorted(pages.items(), key=lambda item: -max(m.date for m in item[1]).toordinal())
-        revision = revision_tag(document.revision, self.settings.parse, self.settings.people)
-        plans = []
-        for title, found in self.watch(ordered, "reading pages"):
-            due = tuple(m for m in found if not window.upcoming(m.date))
-            later = tuple(m.date for m in found if window.upcoming(m.date))
-            plans.append(self.plan_page(title, due, revision, later))
-        return Plan(source, tuple(plans), document.omitted, warnings)
 
-    def plan_page(
-        self,
-        title: str,
-        meetings: tuple[Meeting, ...],
-        revision: str | None,
-        upcoming: tuple[dt.date, ...] = (),
-    ) -> PagePlan:
-        current = self.store.find(title)
-        _log_read(title, current)
-        view = None
-        if current and not self.force and _already_synced(current, meetings, revision):
-            log.debug("page %r already holds doc revision %s: not compared", title, revision)
-            merged = _unchanged(current, meetings)
-        else:
-            view = PageView(current.body if current else NEW_PAGE_PREAMBLE, self._day_first)
-            merged = self._merge(view, current, meetings)
-        later = tuple(Decision(d, UPCOMING, "after today; not published yet") for d in upcoming)
-        if later:
-            decisions = sorted((*merged.decisions, *later), key=lambda d: d.date, reverse=True)
-            merged = dataclasses.replace(merged, decisions=tuple(decisions))
-        return PagePlan(title, current, merged, meetings, revision, upcoming, view)
+@dataclass(frozen=True)
+class RunResult:
+    """What a run did: its plan (as applied), what was saved of each page (None in a dry run),
+    the conflicts in three versions (a dry run), the index page written, or why it waited."""
 
-    @property
-    def _day_first(self) -> bool:
-        return self.settings.parse.day_first
-
-    def _merge(
-        self, view: PageView, current: Page | None, meetings: tuple[Meeting, ...]
-    ) -> MergeResult:
-        """Each meeting rendered at the heading level its place on the page has, merged."""
-        people = self.settings.people
-        rendered = {
-            m.date: Rendered.of(render_meeting(m, view.level_for(m.date), people), m)
-            for m in meetings
-        }
-        state = current.state.meetings if current else {}
-        version = current.version + 1 if current else 1
-        as_written = self._as_written(view, current) if current else frozenset()
-        return merge_page(
-            view, rendered, state, force=self.force, version=version, as_written=as_written
-        )
-
-    def _as_written(self, view: PageView, page: Page) -> frozenset[dt.date]:
-        """Meetings whose hash, of the first release's form, no longer matches, but whose
-        section still reads as it did in the page version that release wrote: the page was
-        only saved again in an editor (the first form took the editor's markup for an edit)."""
-        old_views: dict[int, PageView | None] = {}
-        found = set()
-        for key, ours in page.state.meetings.items():
-            sections = view.dated(dt.date.fromisoformat(key))
-            if ours.page_form != 1 or not ours.version or len(sections) != 1:
-                continue
-            section = sections[0]
-            if section_hash(section.nodes, 1) == ours.page:
-                continue
-            if ours.version not in old_views:
-                old_views[ours.version] = self._old_view(page, ours.version)
-            old = old_views[ours.version]
-            then = old.dated(section.date) if old else []
-            held = bool(old and then and section_hash(then[0].nodes, 1) == ours.page)
-            if held and old and old.reader_form(then[0]) == view.reader_form(section):
-                found.add(section.date)
-        return frozenset(found)
-
-    def _old_view(self, page: Page, version: int) -> PageView | None:
-        body = self.store.version_body(page, version)
-        return PageView(body, self._day_first) if body is not None else None
-
-    def conflict_views(self, plan: Plan) -> list[ConflictView]:
-        """For each conflict, the section as we last wrote it (read back from the page version
-        that held it), as the doc has it now and as the page has it now."""
-        views = []
-        for page in plan.pages:
-            if page.current is None:
-                continue
-            for date, clash in sorted(page.merge.clashes.items(), reverse=True):
-                ours = page.current.state.meetings.get(date.isoformat())
-                version = (ours and ours.version) or page.current.state.page_version
-                base = self._old_section(page.current, version, date) if version else None
-                views.append(ConflictView(page.title, date, version, base, clash.doc, clash.page))
-        return views
-
-    def _old_section(self, page: Page, version: int, date: dt.date) -> str | None:
-        """What a reader saw of the meeting in an earlier version of the page."""
-        view = self._old_view(page, version)
-        found = view.dated(date) if view else []
-        return view.reader_form(found[0]) if view and found else None
+    plan: Plan | None = None
+    written: Outcomes | None = None
+    views: tuple[ConflictView, ...] = ()
+    index: Page | None = None
+    waiting: str | None = None
 
 
-def _log_read(title: str, page: Page | None) -> None:
-    if page is None:
-        log.debug("page %r does not exist yet", title)
-        return
-    state = page.state
-    log.debug(
-        "page %r is at version %d; we last wrote version %s, %d meetings recorded",
-        title,
-        page.version,
-        state.page_version,
-        len(state.meetings),
+def run(request: RunRequest) -> RunResult:
+    """The run a request asks for; a ``file:`` archive is held from its first read to its last
+    write, as Confluence's version check protects its pages."""
+    with request.store.held():
+        return _run(request)
+
+
+def _run(request: RunRequest) -> RunResult:
+    busy = _still_typing(request)
+    if busy and not request.dry_run:
+        return RunResult(waiting=busy)
+    if busy:
+        log.info("%s; a sync now would publish nothing", busy)
+    settings = request.settings
+    planner = Planner(settings.publishing, request.store, request.force, request.watch)
+    document = request.source.read()
+    log.debug("read %s, revision %s", request.source.name, document.revision or "unknown")
+    plan = planner.plan(document, request.source.name, _window(request))
+    for warning in plan.warnings:
+        log.warning("%s", warning.message())
+    for note in plan.notes():
+        log.warning("%s", note)
+    if request.dry_run:
+        return RunResult(plan, None, tuple(planner.conflict_views(plan)))
+    if any(page.merge.changed for page in plan.pages):
+        for note in _minor_edit_notes(request):  # said before anyone is notified
+            log.warning("%s", note)
+    written = apply_plan(plan, planner)
+    plan = plan.with_pages(page for page, _ in written)
+    index = refresh_index(request.store.minor_edits(), settings, changed_bodies(written))
+    for note in _unmanaged_notes(plan):
+        log.warning("%s", note)
+    return RunResult(plan, written, (), index)
+
+
+def _window(request: RunRequest) -> Window:
+    """A ``backfill`` takes its dates from its flags, a ``sync`` from ``[meetings]``; both hold
+    back meetings after today in the meetings' time zone unless upcoming ones are wanted."""
+    meetings = request.settings.meetings
+    since, until = (request.since, request.until) if request.backfill else (None, None)
+    return Window(
+        since or (None if request.backfill else meetings.since),
+        until or (None if request.backfill else meetings.until),
+        request.now.astimezone(meetings.timezone).date(),
+        meetings.include_upcoming,
     )
 
 
-def _already_synced(page: Page, meetings: tuple[Meeting, ...], revision: str | None) -> bool:
-    """Whether the page is as we last wrote it and holds this revision of the doc for every
-    meeting due (one that just stopped being upcoming is not there yet): then nothing needs
-    rendering or comparing. A page someone edited since is compared, so the plan can say
-    which sections were kept."""
-    recorded = page.state.meetings
-    return (
-        revision is not None
-        and page.state.source_revision == revision
-        and page.version == page.state.page_version
-        and all(m.date.isoformat() in recorded for m in meetings)
+def _still_typing(request: RunRequest) -> str | None:
+    """Why to wait, when a sync finds the doc changed less than ``quiet_minutes`` ago."""
+    quiet = request.settings.quiet_minutes
+    if request.backfill or not quiet or not request.wait_for_quiet:
+        return None
+    modified = request.source.modified()
+    if modified is None:
+        return None
+    age = request.now - modified
+    if age >= dt.timedelta(minutes=quiet):
+        return None
+    minutes = max(0, int(age.total_seconds() // 60))
+    return f"{request.source.name} was edited {minutes} min ago (quiet_minutes = {quiet})"
+
+
+def _minor_edit_notes(request: RunRequest) -> list[str]:
+    target = request.settings.target
+    if not isinstance(target, ConfluenceSettings) or not target.cloud:
+        return []
+    if request.minor or not target.notify:
+        asked = "--minor" if request.minor else "[target] notify = false"
+        return [
+            f"Confluence Cloud's v2 pages API has no minor edit, so {asked} cannot be"
+            " honoured: the watchers of the pages this run writes will be notified"
+        ]
+    return []
+
+
+def _unmanaged_notes(plan: Plan) -> list[str]:
+    """Hand-made sections that differ from the doc are reported, never a failure."""
+    listed = plan.listed(Status.UNMANAGED)
+    if not listed:
+        return []
+    where = ", ".join(f"{date} on '{title}'" for title, date in listed)
+    return [
+        f"kept hand-made {where}: it differs from the doc; --force DATE replaces it"
+        " with the doc's version"
+    ]
+
+
+# --- applying the plan -----------------------------------------------------------------------
+
+
+def on_lost_race(attempts: int) -> Retrying:
+    """Retry a read-merge-write that lost a race to another writer, then give up."""
+    return Retrying(
+        stop=stop_after_attempt(attempts),
+        retry=retry_if_exception_type(VersionConflict),
+        reraise=True,
     )
 
 
-def _unchanged(page: Page, meetings: tuple[Meeting, ...]) -> MergeResult:
-    dates = sorted({m.date for m in meetings}, reverse=True)
-    reason = "already synced from this doc revision"
-    decisions = tuple(Decision(d, UNCHANGED, reason) for d in dates)
-    return MergeResult(page.body, decisions, page.state.meetings)
-
-
-def apply_plan(plan: Plan, planner: Planner) -> list[tuple[PagePlan, Page | None]]:
+def apply_plan(plan: Plan, planner: Planner) -> Outcomes:
     """Write each page that changed, once; on a lost race re-read, re-merge and try again."""
     return [_write(page, planner) for page in planner.watch(plan.pages, "writing pages")]
+
+
+def changed_bodies(written: Outcomes) -> dict[str, str]:
+    return {page.title: page.body for page in changed_pages(written)}
 
 
 def _write(page: PagePlan, planner: Planner) -> tuple[PagePlan, Page | None]:
     for attempt in on_lost_race(WRITE_ATTEMPTS):
         with attempt:
             if attempt.retry_state.attempt_number > 1:
-                log.warning("page %r changed while we wrote it (409): read it again", page.title)
+                log.warning("page %r changed while we wrote it: read it again", page.title)
                 page = planner.plan_page(page.title, page.meetings, page.revision, page.upcoming)
             return page, _store(page, planner.store)
     raise AssertionError("unreachable: Retrying returns or raises")
@@ -279,3 +201,58 @@ def _store(page: PagePlan, store: PageStore) -> Page | None:
     if current is None:
         return store.create(page.title, merged.body, state, page.version_message())
     return store.update(current, merged.body, state, page.version_message())
+
+
+# --- the topic index -------------------------------------------------------------------------
+
+
+def refresh_index(store: PageStore, settings: Settings, written: Mapping[str, str]) -> Page | None:
+    """Rebuild the index after a run that changed year pages (``written``: title → the body
+    just written, so it is not read again), as a minor edit (the year pages notified their
+    watchers already); the index written, or None when there is none or it did not change."""
+    if not settings.index_title or not written:
+        return None
+    for attempt in on_lost_race(INDEX_ATTEMPTS):
+        with attempt:
+            return _write_index(store, settings, settings.index_title, written)
+    raise AssertionError("unreachable: Retrying returns or raises")
+
+
+def _write_index(
+    store: PageStore, settings: Settings, title: str, written: Mapping[str, str]
+) -> Page | None:
+    current = store.find(title)
+    parsed = parse_fragment(current.body) if current else None
+    listed = linked_titles(parsed) if parsed is not None else []
+    pages = _year_pages(store, settings, [*written, *listed], written)
+    publishing = settings.publishing
+    body = index_body(pages.items(), publishing.parse, publishing.people)
+    if parsed is not None and reader_form_of(parsed) == reader_form_of(parse_fragment(body)):
+        return None
+    message = f"notes sync: topic index of {len(pages)} page{'s' if len(pages) > 1 else ''}"
+    if current is None:
+        return store.create(title, body, SyncState(), message)
+    return store.update(current, body, current.state, message)
+
+
+def _year_pages(
+    store: PageStore, settings: Settings, titles: list[str], known: Mapping[str, str]
+) -> dict[str, str]:
+    """title → body of each page to list: the given ones that exist (read unless known),
+    then earlier years until one is missing."""
+    found: dict[str, str] = {}
+    for title in dict.fromkeys(titles):
+        if title in known:
+            found[title] = known[title]
+        elif title and title != settings.index_title and (page := store.find(title)):
+            found[title] = page.body
+    template = settings.publishing.title
+    years = [year for title in found if (year := year_of(template, title)) is not None]
+    if not years:
+        return found
+    for year in range(min(years) - 1, min(years) - 1 - YEARS_BACK, -1):
+        older = store.find(settings.publishing.page_title(year))
+        if older is None:
+            break
+        found[older.title] = older.body
+    return found

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from syncer import logs
+from syncer import redact as redaction
 from tests.fakes import recorder
 
 
@@ -25,7 +26,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _fresh_logging():
     """Each CLI run sets up logging for its process; a test's run must not leak into the next."""
     yield
-    logs.reset_logging()
+    logs.close_active_logging()
+    redaction.forget_secrets()
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, cast
+from functools import cached_property
+from typing import Any
 from urllib.parse import urlsplit
 
 import google.auth
@@ -24,201 +22,58 @@ import google.auth.credentials
 import google.auth.exceptions
 import google_auth_httplib2
 import httplib2
-from google.oauth2 import service_account
 from googleapiclient import discovery
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest
 
 from syncer.answers import answered, is_json_type, what_it_is
 from syncer.deadline import REQUEST_SECONDS, Budget, DeadlineExceeded, within
-from syncer.errors import AuthError, ConfigError, SourceError, SyncerError
-from syncer.files import TooLarge, read_at_most
-from syncer.logs import KEY_FILE_LIMIT, is_pasted_json, register_pasted_key
+from syncer.errors import AuthError, SourceError, SyncerError
 from syncer.model import Document
+from syncer.settings import GoogleSettings
+from syncer.sources import select_tab
 from syncer.sources.docs_json import read_docs_json
+from syncer.sources.google_auth import ENV_CREDENTIALS, error_text, load_credentials
 
-SCOPES = (
-    "https://www.googleapis.com/auth/documents.readonly",
-    "https://www.googleapis.com/auth/drive.readonly",
-)
 RETRIES = 3
 # Where each client goes without ``[source] api_endpoint`` (from the bundled discovery docs).
 DOCS_ENDPOINT = "https://docs.googleapis.com"
 DRIVE_ENDPOINT = "https://www.googleapis.com/drive/v3"
-ENV_CREDENTIALS = "GOOGLE_APPLICATION_CREDENTIALS"
 
-_ID = r"[A-Za-z0-9_-]{20,}"
-_BARE_ID = re.compile(rf"^{_ID}$")
-_DOC_URL = re.compile(rf"^https://docs\.google\.com/document(?:/u/\d+)?/d/({_ID})(?:[/?#].*)?$")
 _NETWORK_ERRORS = (httplib2.HttpLib2Error, socket.timeout, OSError)
-
-
-def document_id(value: str) -> str:
-    """The doc's ID, from the ID itself or the URL copied from the browser."""
-    value = value.strip()
-    if _BARE_ID.match(value):
-        return value
-    match = _DOC_URL.match(value)
-    if match:
-        return match.group(1)
-    raise ConfigError(
-        f"[source] document must be a Google Doc ID or a https://docs.google.com/document/d/… "
-        f"URL, not {value!r}"
-    )
-
-
-# --- credentials -----------------------------------------------------------------------------
-
-
-def load_credentials(
-    credentials_file: Path | None, subject: str | None
-) -> google.auth.credentials.Credentials:
-    """Read-only credentials from ``[source] credentials``, else Application Default Credentials.
-
-    A file (``[source] credentials``, else ``GOOGLE_APPLICATION_CREDENTIALS``) holds a
-    service-account key or an ``external_account`` (Workload Identity Federation) config.
-    Loading it makes no network call; the first request fetches the token.
-    """
-    env_file = os.environ.get(ENV_CREDENTIALS)
-    if credentials_file is not None:
-        credentials = _from_file(credentials_file, "[source] credentials")
-    elif env_file:
-        credentials = _from_file(Path(env_file), ENV_CREDENTIALS)
-    else:
-        credentials = _application_default()
-    return _delegated(credentials, subject) if subject else credentials
-
-
-def _from_file(path: Path, origin: str) -> google.auth.credentials.Credentials:
-    """Only the two kinds we document, each through its own loader: google-auth's generic
-    loader is deprecated because it would run whatever a config file names."""
-    info = _read_json(path, origin)
-    kind = info.get("type")
-    loader = _LOADERS.get(kind) if isinstance(kind, str) else None
-    if loader is None:
-        raise AuthError(
-            f"the Google credentials file {path} ({origin}) is of type {kind!r}; expected a "
-            'service-account key ("service_account") or a workload identity federation '
-            'config ("external_account")'
-        )
-    try:
-        return loader(info)
-    except (ValueError, KeyError, TypeError, google.auth.exceptions.GoogleAuthError) as error:
-        raise AuthError(
-            f"cannot use the Google credentials file {path} ({origin}): {_first(error)}"
-        ) from None
-
-
-def _read_json(path: Path, origin: str) -> dict[str, Any]:
-    if is_pasted_json(str(path)):
-        register_pasted_key(str(path))
-        raise AuthError(
-            f"{origin} holds JSON, not a path — did you paste the key itself there? Save the"
-            " key to a file and give the file's path"
-        )
-    try:
-        info = json.loads(read_at_most(path, KEY_FILE_LIMIT))
-    except TooLarge:
-        raise AuthError(
-            f"the Google credentials file {path} ({origin}) is not a key (larger than 1 MB)"
-        ) from None
-    except OSError as error:
-        raise AuthError(
-            f"cannot read the Google credentials file {path} ({origin}): {error.strerror or error}"
-        ) from None
-    except ValueError:
-        info = None
-    if not isinstance(info, dict):
-        raise AuthError(f"the Google credentials file {path} ({origin}) is not a JSON object")
-    return info
-
-
-def _service_account(info: dict[str, Any]) -> google.auth.credentials.Credentials:
-    credentials = service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
-    return cast(service_account.Credentials, credentials)
-
-
-def _external_account(info: dict[str, Any]) -> google.auth.credentials.Credentials:
-    """Workload Identity Federation from a token file or URL (e.g. a CI job's OIDC token), or
-    AWS. Built directly: loading it with scopes through google-auth's generic loader would
-    also look its project up over the network, which reading a doc never needs."""
-    from google.auth import aws, identity_pool
-
-    source = info.get("credential_source")
-    if isinstance(source, dict) and "executable" in source:
-        raise ValueError("executable-sourced external accounts are not supported")
-    if info.get("subject_token_type") == _AWS_SUBJECT_TOKEN_TYPE:
-        return cast(aws.Credentials, aws.Credentials.from_info(info, scopes=SCOPES))
-    return cast(identity_pool.Credentials, identity_pool.Credentials.from_info(info, scopes=SCOPES))
-
-
-_AWS_SUBJECT_TOKEN_TYPE = "urn:ietf:params:aws:token-type:aws4_request"
-_LOADERS = {"service_account": _service_account, "external_account": _external_account}
-
-
-def _application_default() -> google.auth.credentials.Credentials:
-    try:
-        credentials, _project = google.auth.default(scopes=SCOPES)
-    except google.auth.exceptions.DefaultCredentialsError:
-        raise AuthError(
-            f"no Google credentials: set [source] credentials or {ENV_CREDENTIALS} to a "
-            "service-account key or a workload identity federation config"
-        ) from None
-    return credentials
-
-
-def _delegated(credentials: Any, subject: str) -> Any:
-    """Domain-wide delegation: the service account reads the doc as ``subject``."""
-    if not isinstance(credentials, service_account.Credentials):
-        kind = type(credentials).__module__.rsplit(".", 1)[-1]
-        raise ConfigError(
-            f"[source] subject needs a service-account key (domain-wide delegation), "
-            f"but the credentials are {kind} credentials; remove [source] subject"
-        )
-    return credentials.with_subject(subject)
-
-
-def credentials_origin(credentials_file: Path | None) -> str:
-    """Where ``load_credentials`` takes them from, in its own order (for ``syncer check``)."""
-    if credentials_file is not None:
-        return f"[source] credentials ({credentials_file})"
-    env_file = os.environ.get(ENV_CREDENTIALS)
-    if env_file:
-        return ENV_CREDENTIALS if is_pasted_json(env_file) else f"{ENV_CREDENTIALS} ({env_file})"
-    return "Application Default Credentials"
-
-
-def credentials_kind(credentials: google.auth.credentials.Credentials) -> str:
-    """Which kind of Google identity reads the doc, in the words the README uses."""
-    from google.auth import compute_engine, external_account, impersonated_credentials
-    from google.oauth2 import credentials as user
-
-    if isinstance(credentials, service_account.Credentials):
-        return f"service account {credentials.service_account_email}"
-    if isinstance(credentials, external_account.Credentials):
-        acting = credentials.service_account_email
-        via = f" impersonating {acting}" if acting else ""
-        return f"external account (workload identity federation){via}"
-    if isinstance(credentials, impersonated_credentials.Credentials):
-        return "an impersonated service account"
-    if isinstance(credentials, user.Credentials):
-        return "user account (gcloud auth application-default login)"
-    if isinstance(credentials, compute_engine.Credentials):
-        return "the attached service account (metadata server)"
-    return type(credentials).__name__
-
-
-def _first(error: Exception) -> str:
-    """An exception's own message only: google-auth may attach the response data as a second
-    argument, and ``str()`` of the whole exception would print that tuple."""
-    message = str(error.args[0]) if error.args else type(error).__name__
-    return message.splitlines()[0] if message else type(error).__name__
 
 
 # --- the source ------------------------------------------------------------------------------
 
 
-class GoogleDocSource:
+class GoogleDoc:
+    """The live notes doc as a source: read through one ``GoogleDocsClient``, made on first
+    use so that the doc and its metadata share one sign-in."""
+
+    def __init__(self, settings: GoogleSettings) -> None:
+        self.settings = settings
+        self.name = f"Google Doc {settings.document}"
+
+    @cached_property
+    def client(self) -> GoogleDocsClient:
+        credentials = load_credentials(self.settings.credentials, self.settings.subject)
+        google = self.settings
+        return GoogleDocsClient(google.document, credentials, google.api_endpoint, google.timeout)
+
+    def read(self) -> Document:
+        document, _revision = self.client.fetch()
+        tab = self.settings.tab
+        return select_tab(document, tab, self.name) if tab else document
+
+    def modified(self) -> dt.datetime | None:
+        return self.client.modified_time()
+
+    @property
+    def requests(self) -> int:
+        return self.client.requests if "client" in self.__dict__ else 0
+
+
+class GoogleDocsClient:
     """Reads one doc: its content (Docs API) and its Drive version (cheap change check)."""
 
     def __init__(
@@ -235,7 +90,7 @@ class GoogleDocSource:
         then called at ``X/v1/documents/…`` and Drive at ``X/drive/v3/files/…``, Google's own
         paths. ``sleep`` replaces the pause between retries (tests); ``None`` keeps Google's.
         ``http_timeout`` bounds each whole answer; ``budget`` the run's time with Google."""
-        self.document = document_id(document)
+        self.document = document
         self.credentials = credentials
         root = api_endpoint.rstrip("/") if api_endpoint else None
         self.docs_endpoint = root or DOCS_ENDPOINT
@@ -274,16 +129,6 @@ class GoogleDocSource:
         )
         return self._call(request, f"the Google Docs API at {self.docs_endpoint}")
 
-    def version(self) -> str | None:
-        """Drive's version counter: it changes with every change to the doc."""
-        request = self._drive.files().get(
-            fileId=self.document, fields="version,modifiedTime,name", supportsAllDrives=True
-        )
-        version = self._call(request, f"the Google Drive API at {self.drive_endpoint}").get(
-            "version"
-        )
-        return str(version) if version is not None else None
-
     @property
     def requests(self) -> int:
         """HTTP requests sent so far, sign-in and retries included."""
@@ -309,7 +154,7 @@ class GoogleDocSource:
         except HttpError as error:
             raise self._http_error(error) from None
         except google.auth.exceptions.RefreshError as error:  # a token refused on a retry
-            raise self._refused(_first(error)) from None
+            raise self._refused(error_text(error)) from None
         except _Late as late:
             raise late.error(where) from None
         except ValueError:  # the client library's JSON decoding of what came instead
@@ -337,7 +182,7 @@ class GoogleDocSource:
             raise late.error(where) from None
         except (google.auth.exceptions.RefreshError, ValueError, TypeError, KeyError) as error:
             # google-auth reads a non-JSON answer as a string and may fail on it in any way
-            raise self._refused(_first(error), where) from None
+            raise self._refused(error_text(error), where) from None
         except (google.auth.exceptions.TransportError, *_NETWORK_ERRORS) as error:
             raise SourceError(f"cannot reach {where}: {_describe(error)}") from None
 

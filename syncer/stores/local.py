@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from syncer.errors import PageError, VersionConflict
-from syncer.stores.base import Page, SyncState
+from syncer.state import SyncState
+from syncer.stores.base import Page
 
 log = logging.getLogger(__name__)
 LOCK_NAME = ".notes-sync.lock"
@@ -42,6 +43,8 @@ class LocalPageStore:
         self._lock: int | None = None  # the lock file's descriptor while locked
         self._holds = 0  # nested ``_locked`` and ``held`` scopes
         self._holding = False
+
+    requests = 0  # a folder is no HTTP service
 
     def minor_edits(self) -> LocalPageStore:
         return self  # a folder notifies nobody
@@ -61,13 +64,12 @@ class LocalPageStore:
     def find(self, title: str) -> Page | None:
         if self._holding and self._lock is None and self.folder.is_dir():
             self._take_lock()  # held from this read on, until the run's end
-        body_path = self._path(title, ".xhtml")
         body = self._body(title)
         if body is None:
             return None
         meta = self._meta(title)
         state = SyncState.from_json(meta.get("state"))
-        return Page(title, body, self._version(title, meta), str(body_path), state)
+        return Page(title, body, self._version(title, meta), state)
 
     def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
         with self._locked(title):
@@ -85,7 +87,7 @@ class LocalPageStore:
             self._unchanged_since_read(page)
             meta = {**self._meta(page.title), "state": state.to_json()}
             self._write_meta(page.title, meta)
-        return Page(page.title, page.body, page.version, page.id, state)
+        return Page(page.title, page.body, page.version, state)
 
     def version_body(self, page: Page, version: int) -> str | None:
         try:
@@ -110,7 +112,7 @@ class LocalPageStore:
         _atomic_write(self._old(title, version), body)
         _atomic_write(self._path(title, ".xhtml"), body)
         self._write_meta(title, meta)
-        return Page(title, body, version, str(self._path(title, ".xhtml")), state)
+        return Page(title, body, version, state)
 
     @contextlib.contextmanager
     def _locked(self, title: str) -> Iterator[None]:

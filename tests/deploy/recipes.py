@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from syncer import cli
+from syncer.cli.arguments import parser
 
 ROOT = Path(__file__).parents[2]
 DEPLOY = ROOT / "deploy"
@@ -102,7 +102,7 @@ def parse_cli(args: list[str]) -> argparse.Namespace:
     stderr = io.StringIO()
     try:
         with contextlib.redirect_stderr(stderr):
-            return cli._parser().parse_args(args)
+            return parser().parse_args(args)
     except SystemExit:
         pytest.fail(f"syncer {shlex.join(args)}: {stderr.getvalue().strip()}")
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from syncer import settings
+from syncer.settings import schema
 from tests.deploy.recipes import ROOT, crontab_entries, parse_cli, syncer_commands
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -62,5 +62,5 @@ def config_keys() -> list[tuple[str, str]]:
     ("table", "key"), config_keys(), ids=[f"{t}.{k}" for t, k in config_keys()]
 )
 def test_every_config_key_in_the_readme_is_known(table, key):
-    assert table in settings._KNOWN, f"[{table}] is not a config table"
-    assert table in settings._ANY_KEY or key in settings._KNOWN[table]
+    assert table in schema.TABLES, f"[{table}] is not a config table"
+    assert table in schema.OPEN_TABLES or key in schema.SCHEMA[table]

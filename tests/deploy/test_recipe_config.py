@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from syncer.settings import load_settings
+from syncer.settings import ConfluenceSettings, GoogleSettings, load_settings
 from tests.deploy.recipes import (
     CI_CONFIG,
     CRONTAB,
@@ -47,13 +47,13 @@ def test_the_ci_config_loads_with_the_workflow_environment():
     assert environ.keys() == {"CONFLUENCE_USERNAME", "CONFLUENCE_API_TOKEN"}
     assert env["CONFLUENCE_API_TOKEN"] == "${{ secrets.CONFLUENCE_API_TOKEN }}"
     settings = load_settings(CI_CONFIG, environ=environ)
-    assert settings.google is not None
-    assert settings.confluence is not None and settings.confluence.deployment == "cloud"
+    assert isinstance(settings.source, GoogleSettings)
+    assert isinstance(settings.target, ConfluenceSettings) and settings.target.cloud
 
 
 def test_the_ci_config_loads_with_the_gitlab_variables_it_documents():
     environ = {name: SAMPLES[name] for name in mentioned(GITLAB)}
-    assert load_settings(CI_CONFIG, environ=environ).confluence is not None
+    assert isinstance(load_settings(CI_CONFIG, environ=environ).target, ConfluenceSettings)
 
 
 def kubernetes() -> dict[str, dict]:
@@ -84,4 +84,5 @@ def test_the_configmap_config_loads_with_the_cronjob_environment(tmp_path):
     environ = container_environment(manifests)
     assert environ.keys() <= TOOL_READS
     settings = load_settings(config, environ=environ)
-    assert settings.google is not None and settings.confluence is not None
+    assert isinstance(settings.source, GoogleSettings)
+    assert isinstance(settings.target, ConfluenceSettings)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from syncer import cli
-from syncer.storage import parse_fragment
+from syncer.xhtml import parse_fragment
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "arch-hours-notes.json"

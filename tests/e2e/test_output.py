@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from syncer import cli
+from syncer.cli.arguments import parser
 from tests.e2e.logged import entries, messages
 
 ROOT = Path(__file__).parents[2]
@@ -110,12 +111,12 @@ def test_a_conflict_ends_the_run_with_exit_3_after_the_rest_is_synced(config, ca
     ],
 )
 def test_logging_options_go_before_or_after_the_command(config, argv):
-    args = cli._parser().parse_args([a.replace("{config}", str(config)) for a in argv])
+    args = parser().parse_args([a.replace("{config}", str(config)) for a in argv])
     assert args.log_format == "json" and args.verbose >= 1
 
 
 def test_logging_options_after_the_command_override_those_before_it(config):
-    args = cli._parser().parse_args(
+    args = parser().parse_args(
         ["--log-format", "text", "sync", "--log-format", "json", "--config", str(config)]
     )
     assert args.log_format == "json" and args.verbose == 0 and args.quiet == 0

@@ -22,12 +22,14 @@ from pathlib import Path
 import pytest
 
 from syncer import cli, logs
+from syncer import redact as redaction
 from syncer.connect import open_store
 from syncer.errors import SyncerError
-from syncer.logs import REDACTED
+from syncer.redact import REDACTED
 from syncer.settings import load_settings
-from syncer.sources.google import RETRIES, GoogleDocSource, load_credentials
-from syncer.stores.confluence_api import ATTEMPTS
+from syncer.sources.google import RETRIES, GoogleDocsClient
+from syncer.sources.google_auth import load_credentials
+from syncer.stores.confluence.api import ATTEMPTS
 from tests.e2e.live import DOC_ID, TITLE
 from tests.fakes.confluence import FakeConfluence
 
@@ -75,7 +77,7 @@ def loud():
     """``-vv --log-format json`` to the stderr of the moment, as the CLI will set it up."""
     logs.setup_logging(2, "json")
     yield
-    logs.reset_logging()
+    logs.close_active_logging()
 
 
 def logged_failure(action) -> None:
@@ -83,7 +85,7 @@ def logged_failure(action) -> None:
     with pytest.raises(SyncerError) as caught:
         action()
     log.error("failed: %s", caught.value, exc_info=caught.value)
-    print(logs.format_exception(caught.value), file=sys.stderr)
+    print(redaction.format_exception(caught.value), file=sys.stderr)
 
 
 def everything_written(capfd, caplog) -> tuple[str, str, list[dict]]:
@@ -113,19 +115,19 @@ def test_no_secret_reaches_any_output_at_the_highest_verbosity(
     registered, config, google, confluence, key_file, loud, capfd, caplog, monkeypatch
 ):
     if registered:  # what the CLI does once the settings are loaded
-        logs.register_secrets_from_environ(os.environ)
-        logs.register_key_file_secrets(key_file)
+        redaction.register_secrets_from_environ(os.environ)
+        redaction.register_key_file_secrets(key_file)
     credentials = load_credentials(key_file, None)
-    source = GoogleDocSource(DOC_ID, credentials, google.url)
+    source = GoogleDocsClient(DOC_ID, credentials, google.url)
     document, _revision = source.fetch()
     assert document.tabs and credentials.token
     store = open_store(load_settings(config))
     assert store.find(TITLE) is None
 
     google.fail_next(r"^/v1/documents/", 500, times=RETRIES + 1)  # every try
-    logged_failure(lambda: GoogleDocSource(DOC_ID, credentials, google.url).fetch())
+    logged_failure(lambda: GoogleDocsClient(DOC_ID, credentials, google.url).fetch())
     google.reject_tokens = True
-    refused = GoogleDocSource(DOC_ID, load_credentials(key_file, None), google.url)
+    refused = GoogleDocsClient(DOC_ID, load_credentials(key_file, None), google.url)
     logged_failure(refused.fetch)
     google.reject_tokens = False
     confluence.fail_next("GET", ".*", 500, times=ATTEMPTS)
@@ -157,7 +159,7 @@ def test_workload_identity_tokens_do_not_reach_any_output(google, tmp_path, loud
     wif = google.external_account_file(tmp_path)
     subject_token = Path(json.loads(wif.read_text())["credential_source"]["file"]).read_text()
     credentials = load_credentials(wif, None)
-    GoogleDocSource(DOC_ID, credentials, google.url).fetch()
+    GoogleDocsClient(DOC_ID, credentials, google.url).fetch()
     assert google.exchanges and credentials.token
 
     _out, seen, entries = everything_written(capfd, caplog)

@@ -10,7 +10,8 @@ import socket
 
 import pytest
 
-from syncer import cli, confluence_url
+from syncer import cli
+from syncer.settings import confluence_url
 from tests.e2e.live import DOC_ID, HOME, TITLE, sync
 from tests.fakes.confluence import FakeConfluence
 

@@ -12,39 +12,29 @@ from pathlib import Path
 import pytest
 import responses
 
-from syncer.check import (
-    FAIL,
-    OK,
-    SKIP,
-    UNKNOWN,
+from syncer.credentials import Credentials
+from syncer.doctor import run_checks
+from syncer.doctor.confluence import credentials_hint
+from syncer.doctor.local import config_text, folder_text, meetings_text, page_titles, version_text
+from syncer.doctor.steps import (
+    Outcome,
     Result,
     Step,
     Unknown,
     chain,
     clock_result,
-    config_text,
-    folder_text,
-    meetings_text,
-    page_titles,
-    run_checks,
     utc_now,
-    version_text,
     with_advice,
 )
-from syncer.check_live import credentials_hint
-from syncer.connect import FileSource
 from syncer.errors import AuthError, PageError, SourceError
 from syncer.model import Meeting
-from syncer.settings import load_settings
-from syncer.sources.google import (
-    GoogleDocSource,
-    credentials_kind,
-    credentials_origin,
-    load_credentials,
-)
+from syncer.settings import FileSettings, load_settings
+from syncer.source import FileSource
+from syncer.sources.google import GoogleDocsClient
+from syncer.sources.google_auth import credentials_kind, credentials_origin, load_credentials
 from syncer.stores.base import Page
-from syncer.stores.confluence import CloudPages, DataCenterPages
-from syncer.stores.confluence_api import ConfluenceApi, Credentials
+from syncer.stores.confluence import CloudPages, DataCenterPages, PageRef
+from syncer.stores.confluence.api import ConfluenceApi
 from syncer.stores.local import LocalPageStore
 from tests.fakes.google import SERVICE_ACCOUNT, FakeGoogle
 
@@ -81,7 +71,7 @@ def test_a_failed_step_skips_the_ones_after_it_and_says_which_failed():
             ]
         )
     )
-    assert [r.status for r in lines] == [OK, FAIL, SKIP]
+    assert [r.status for r in lines] == [Outcome.OK, Outcome.FAIL, Outcome.SKIP]
     assert lines[1].text == "notes file not found: x.json; fix [source] file"
     assert lines[2].text == "needs two, which failed"
 
@@ -91,7 +81,7 @@ def test_an_unanswerable_question_is_unknown_not_failed_and_skips_nothing():
         raise Unknown("Confluence did not say")
 
     lines = results(chain([Step("one", unknown), Step("two", lambda: "ran")]))
-    assert [r.status for r in lines] == [UNKNOWN, OK]
+    assert [r.status for r in lines] == [Outcome.UNKNOWN, Outcome.OK]
     assert not any(r.failed for r in lines)
 
 
@@ -104,9 +94,9 @@ def test_advice_is_added_once_and_after_a_full_stop_is_dropped():
 
 
 def test_lines_are_aligned_by_status():
-    assert Result(OK, "version", "v").line() == "ok   version: v"
-    assert Result(FAIL, "space", "s").line() == "FAIL space: s"
-    assert Result(UNKNOWN, "write", "w").line() == "??   write: w"
+    assert Result(Outcome.OK, "version", "v").line() == "ok   version: v"
+    assert Result(Outcome.FAIL, "space", "s").line() == "FAIL space: s"
+    assert Result(Outcome.UNKNOWN, "write", "w").line() == "??   write: w"
 
 
 # --- version, config, meetings ------------------------------------------------------------
@@ -197,9 +187,11 @@ def test_an_unwritable_folder_fails_with_the_reason(tmp_path, monkeypatch):
 
 def test_a_file_source_and_folder_run_through_in_order(tmp_path):
     settings = local_settings(tmp_path)
-    store = LocalPageStore(settings.archive)
+    store = LocalPageStore(settings.target.path)
     lines = results(
-        run_checks(tmp_path / "sync.toml", settings, FileSource(EXAMPLE), store, at(NOW))
+        run_checks(
+            tmp_path / "sync.toml", settings, FileSource(FileSettings(EXAMPLE)), store, at(NOW)
+        )
     )
     assert [r.name for r in lines] == [
         "version",
@@ -209,20 +201,21 @@ def test_a_file_source_and_folder_run_through_in_order(tmp_path):
         "archive folder",
         "page 'Arch Hours: 2023'",
     ]
-    assert all(r.status == OK for r in lines)
+    assert all(r.status == Outcome.OK for r in lines)
     assert "not there yet; the first sync creates it in" in lines[-1].text
 
 
 def test_an_unreadable_source_skips_its_meetings_and_the_pages(tmp_path):
     settings = local_settings(tmp_path)
-    store = LocalPageStore(settings.archive)
-    source = FileSource(tmp_path / "missing.json")
+    store = LocalPageStore(settings.target.path)
+    source = FileSource(FileSettings(tmp_path / "missing.json"))
     lines = results(run_checks(tmp_path / "sync.toml", settings, source, store, at(NOW)))
     by_name = {r.name: r for r in lines}
-    assert by_name["source"].status == FAIL and "fix [source] file" in by_name["source"].text
-    assert by_name["meetings"].status == SKIP
-    assert by_name["pages"].status == SKIP and "could not be read" in by_name["pages"].text
-    assert by_name["archive folder"].status == OK
+    assert by_name["source"].status == Outcome.FAIL
+    assert "fix [source] file" in by_name["source"].text
+    assert by_name["meetings"].status == Outcome.SKIP
+    assert by_name["pages"].status == Outcome.SKIP and "could not be read" in by_name["pages"].text
+    assert by_name["archive folder"].status == Outcome.OK
 
 
 # --- clocks -------------------------------------------------------------------------------
@@ -231,22 +224,22 @@ def test_an_unreadable_source_skips_its_meetings_and_the_pages(tmp_path):
 @pytest.mark.parametrize(
     ("offset", "status", "words"),
     [
-        (dt.timedelta(seconds=3), OK, "within 3 s of Confluence's"),
-        (dt.timedelta(minutes=5), OK, "within 5 min 0 s"),
-        (dt.timedelta(minutes=6), FAIL, "is 6 min 0 s ahead of Confluence's"),
-        (-dt.timedelta(minutes=42, seconds=5), FAIL, "is 42 min 5 s behind Confluence's"),
+        (dt.timedelta(seconds=3), Outcome.OK, "within 3 s of Confluence's"),
+        (dt.timedelta(minutes=5), Outcome.OK, "within 5 min 0 s"),
+        (dt.timedelta(minutes=6), Outcome.FAIL, "is 6 min 0 s ahead of Confluence's"),
+        (-dt.timedelta(minutes=42, seconds=5), Outcome.FAIL, "is 42 min 5 s behind Confluence's"),
     ],
 )
 def test_the_clock_fails_past_five_minutes_either_way(offset, status, words):
     result = clock_result("Confluence", http_date(NOW), at(NOW + offset))
     assert result.status == status and words in result.text
-    if status == FAIL:
+    if status == Outcome.FAIL:
         assert "NTP" in result.text
 
 
 def test_no_answer_skips_the_clock_and_a_garbled_date_is_unknown():
-    assert clock_result("Google", None, at(NOW)).status == SKIP
-    assert clock_result("Google", "yesterday-ish", at(NOW)).status == UNKNOWN
+    assert clock_result("Google", None, at(NOW)).status == Outcome.SKIP
+    assert clock_result("Google", "yesterday-ish", at(NOW)).status == Outcome.UNKNOWN
 
 
 # --- Confluence probes --------------------------------------------------------------------
@@ -260,7 +253,7 @@ def datacenter(**options) -> DataCenterPages:
     return DataCenterPages(ConfluenceApi(BASE, Credentials(pat="pat-secret")), "ARCH", **options)
 
 
-PAGE = Page("Arch Hours: 2024", "<p/>", 3, "42")
+PAGE = Page("Arch Hours: 2024", "<p/>", 3, handle=PageRef("42"))
 SPACES = {"results": [{"id": "2000", "key": "ARCH", "name": "Architecture", "homepageId": "1000"}]}
 
 
@@ -365,11 +358,11 @@ def test_credentials_say_their_kind_and_where_they_came_from(google, tmp_path, m
 
 def test_google_s_date_is_kept_from_the_sign_in_on(google, tmp_path):
     google.clock_offset = -3600
-    source = GoogleDocSource(
+    source = GoogleDocsClient(
         json.loads(EXAMPLE.read_text())["documentId"],
         load_credentials(google.service_account_file(tmp_path), None),
         google.url,
     )
     source.sign_in()
     result = clock_result("Google", source.last_date, utc_now)
-    assert result.status == FAIL and "ahead of Google's" in result.text
+    assert result.status == Outcome.FAIL and "ahead of Google's" in result.text

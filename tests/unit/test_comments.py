@@ -3,11 +3,12 @@
 import datetime as dt
 
 from syncer.comments import anchored, comments_in
-from syncer.merge import UPDATED, Rendered, merge_page
+from syncer.merge import Rendered, merge_page
 from syncer.model import ItemList, Meeting, Text, Topic
 from syncer.reading import reader_form_text
 from syncer.render import render_meeting
-from syncer.storage import parse_fragment
+from syncer.status import Status
+from syncer.xhtml import parse_fragment
 
 D = dt.date(2023, 12, 13)
 
@@ -73,7 +74,7 @@ def test_a_commented_section_follows_the_doc_and_keeps_its_comment():
     second = merge_page(
         commented, {D: Rendered.of(render_meeting(later), later)}, first.state, version=2
     )
-    assert [d.status for d in second.decisions] == [UPDATED]
+    assert [d.status for d in second.decisions] == [Status.UPDATED]
     assert marker("c9", "annotated words") in second.body and "and more" in second.body
     assert second.notes == ()
     assert reader_form_text(second.body) == reader_form_text(render_meeting(later))

@@ -6,11 +6,13 @@ import pytest
 import requests
 import responses
 
+from syncer.credentials import Credentials
 from syncer.deadline import Budget
 from syncer.errors import AuthError, PageError, VersionConflict
-from syncer.stores.base import Page, SyncState
-from syncer.stores.confluence import CloudPages, DataCenterPages
-from syncer.stores.confluence_api import ConfluenceApi, Credentials, NotFound
+from syncer.state import SyncState
+from syncer.stores.base import Page
+from syncer.stores.confluence import CloudPages, DataCenterPages, PageRef
+from syncer.stores.confluence.api import ConfluenceApi, NotFound
 
 BASE = "https://wiki.example.org"
 PAGE = f"{BASE}/rest/api/content/42"
@@ -107,7 +109,7 @@ def test_a_storage_parse_error_names_the_meeting_it_points_at(api):
     )
     responses.put(PAGE, status=400, json={"statusCode": 400, "message": message})
     pages = DataCenterPages(api, "ARCH")
-    page = Page("Arch Hours: 2023", "<p>old</p>", 5, "42")
+    page = Page("Arch Hours: 2023", "<p>old</p>", 5, handle=PageRef("42"))
     body = "<p>intro</p>\n<h2>2023-12-20</h2>\n<ul><li>x</li></ul>\n<h2>2023-12-13</h2>"
     with pytest.raises(PageError, match=r"Arch Hours: 2023' \(in meeting 2023-12-20\)"):
         pages.update(page, body, SyncState(), "notes sync: added 2023-12-20")
@@ -177,8 +179,9 @@ def test_a_property_that_already_exists_on_create_is_read_and_updated(api):
         f"{prop}/notes-sync", json={"key": "notes-sync", "value": {}, "version": {"number": 4}}
     )
     responses.put(f"{prop}/notes-sync", json={"key": "notes-sync", "version": {"number": 5}})
-    saved = DataCenterPages(api, "ARCH").save_state(Page("T", "<p/>", 1, "42"), SyncState())
-    assert (saved.state_ref, saved.state_version) == ("notes-sync", 5)
+    page = Page("T", "<p/>", 1, handle=PageRef("42"))
+    saved = DataCenterPages(api, "ARCH").save_state(page, SyncState())
+    assert saved.handle == PageRef("42", "notes-sync", 5)
     assert json.loads(responses.calls[-1].request.body)["version"] == {"number": 5}
 
 
@@ -193,5 +196,6 @@ def test_a_cloud_property_that_already_exists_is_read_by_key_and_updated_by_id()
     found = {"id": "77", "key": "notes-sync", "value": {}, "version": {"number": 2}}
     responses.get(props, json={"results": [found], "_links": {}})
     responses.put(f"{props}/77", json={**found, "version": {"number": 3}})
-    saved = CloudPages(api, "ARCH").save_state(Page("T", "<p/>", 1, "42"), SyncState())
-    assert (saved.state_ref, saved.state_version) == ("77", 3)
+    page = Page("T", "<p/>", 1, handle=PageRef("42"))
+    saved = CloudPages(api, "ARCH").save_state(page, SyncState())
+    assert saved.handle == PageRef("42", "77", 3)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from syncer.confluence_url import GATEWAY, confluence_url
+from syncer.settings.confluence_url import GATEWAY, confluence_url
 
 CLOUD_ID = "a436116f-02ce-4520-8fbb-7301462a1674"
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from syncer import logs
+from syncer import redact as redaction
 from syncer.errors import AuthError
-from syncer.sources.google import credentials_origin, load_credentials
+from syncer.sources.google_auth import credentials_origin, load_credentials
 
 KEY = {
     "type": "service_account",
@@ -35,7 +35,7 @@ def test_a_key_pasted_into_the_variable_is_an_auth_error_that_shows_none_of_it(m
 
 def test_the_environment_s_credentials_are_registered_before_the_config_is_read():
     token = "ATATT3xFfGF0-Yq8"
-    logs.register_secrets_from_environ(
+    redaction.register_secrets_from_environ(
         {
             "GOOGLE_APPLICATION_CREDENTIALS": PASTED,
             "CONFLUENCE_TOKEN_FILE": "pat-only-a-token-no-file",
@@ -43,7 +43,7 @@ def test_the_environment_s_credentials_are_registered_before_the_config_is_read(
             "CONFLUENCE_USERNAME": "me@example.org",
         }
     )
-    shown = logs.redact(f"{PASTED} {KEY['private_key_id']} pat-only-a-token-no-file {token}")
+    shown = redaction.redact(f"{PASTED} {KEY['private_key_id']} pat-only-a-token-no-file {token}")
     assert not [part for part in (*PARTS[:2], "pat-only", token) if part in shown]
 
 

@@ -1,6 +1,6 @@
 """Hostile input against the one place user text becomes storage format (``xml_text``).
 
-Output is judged by parsing it the way the merger does (``storage.parse_fragment``), not by
+Output is judged by parsing it the way the merger does (``xhtml.parse_fragment``), not by
 comparing strings: what matters is which elements and attributes come out of user text.
 """
 
@@ -13,7 +13,7 @@ import pytest
 from syncer.model import BOLD, CODE, Item, ItemList, LineBreak, Meeting, Paragraph, Text, Topic
 from syncer.parse import parse_document
 from syncer.render import render_inlines, render_meeting
-from syncer.storage import parse_fragment
+from syncer.xhtml import parse_fragment
 from syncer.xml_text import escape, safe_url
 from tests.helpers import doc, item, para
 

@@ -26,8 +26,8 @@ from syncer.model import (
     Topic,
 )
 from syncer.reading import reader_form, section_hash
-from syncer.storage import parse_fragment
-from syncer.stores.base import STATE_SCHEMA, SyncState, Written
+from syncer.state import STATE_SCHEMA, SectionRecord, SyncState
+from syncer.xhtml import parse_fragment
 
 DEEPER = ItemList((Item((Text("deeper"),)),), True)
 NESTED = Item(
@@ -97,7 +97,7 @@ def test_the_section_hash_in_each_form_is_pinned():
 
 
 def test_the_stored_state_is_pinned():
-    state = SyncState({"2023-12-20": Written("p", "d", 4)}, "rev|tag", 4)
+    state = SyncState({"2023-12-20": SectionRecord("p", "d", 4)}, "rev|tag", 4)
     assert STATE_SCHEMA == 3
     assert json.dumps(state.to_json(), sort_keys=True) == (
         '{"meetings": {"2023-12-20": {"doc": "d", "doc_form": 2, "page": "p", "page_form": 2,'
@@ -113,9 +113,9 @@ def test_state_of_the_second_release_is_read_with_the_first_forms():
         "source_revision": "r",
         "meetings": {"2023-12-20": {"doc": "d", "page": "p", "version": 1}},
     }
-    assert SyncState.from_json(old).meetings == {"2023-12-20": Written("p", "d", 1, 1, 1)}
+    assert SyncState.from_json(old).meetings == {"2023-12-20": SectionRecord("p", "d", 1, 1, 1)}
 
 
 def test_an_entry_in_a_form_this_release_does_not_know_is_not_ours():
-    future = SyncState({"2023-12-20": Written("p", "d", 1, 9, 2)}).to_json()
+    future = SyncState({"2023-12-20": SectionRecord("p", "d", 1, 9, 2)}).to_json()
     assert SyncState.from_json(future).meetings == {}

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from syncer.index import TOPIC_LENGTH, index_body, linked_titles, refresh_index, topics_of
+from syncer.index import TOPIC_LENGTH, index_body, linked_titles, topics_of
 from syncer.parse import ParseOptions, parse_document
 from syncer.render import People, render_meeting
-from syncer.settings import Settings
-from syncer.storage import parse_fragment
-from syncer.stores.base import SyncState
+from syncer.settings import FileSettings, FolderSettings, Publishing, Settings
+from syncer.state import SyncState
 from syncer.stores.local import LocalPageStore
+from syncer.sync import refresh_index
+from syncer.xhtml import parse_fragment
 from tests.fakes.confluence import storage_error
 from tests.helpers import doc, item, para
 
@@ -180,14 +181,9 @@ class Counting(LocalPageStore):
 
 def settings(tmp_path: Path, index: str | None = "Arch Hours: topic index") -> Settings:
     return Settings(
-        source_file=tmp_path / "notes.json",
-        google=None,
-        tab=None,
-        archive=tmp_path,
-        confluence=None,
-        space=None,
-        title="Arch Hours: {year}",
-        parse=OPTIONS,
+        FileSettings(tmp_path / "notes.json"),
+        FolderSettings(tmp_path),
+        Publishing("Arch Hours: {year}", OPTIONS),
         index_title=index,
     )
 
@@ -268,7 +264,7 @@ def test_nothing_is_read_without_an_index_or_without_a_changed_page(tmp_path, st
 def test_a_single_page_archive_is_listed_without_looking_for_other_years(tmp_path):
     store = Counting(tmp_path)
     LocalPageStore(tmp_path).create("Arch Hours", SAMPLE, SyncState(), "m")
-    one = dataclasses.replace(settings(tmp_path), title="Arch Hours")
+    one = dataclasses.replace(settings(tmp_path), publishing=Publishing("Arch Hours", OPTIONS))
     page = refresh_index(store, one, just_written(tmp_path, "Arch Hours"))
     assert store.finds == ["Arch Hours: topic index"]
     assert len(table(page.body)) == 4

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from syncer.errors import ConfigError
-from syncer.stores.base import SyncState
+from syncer.state import SyncState
 from syncer.stores.local import LocalPageStore
 from tests.helpers import load_config
 
@@ -25,7 +25,7 @@ def test_labels_and_the_index_title_are_read_and_both_are_optional(tmp_path):
     assert settings.labels == ("arch-hours", "notes_2023")
     assert settings.index_title == "Topics"
     plain = load(tmp_path)
-    assert plain.labels == () and plain.index_title is None and not plain.people.users
+    assert plain.labels == () and plain.index_title is None and not plain.publishing.people.users
 
 
 def test_every_label_confluence_would_refuse_is_reported(tmp_path):

@@ -3,13 +3,13 @@ import json
 import pytest
 
 from syncer.errors import VersionConflict
-from syncer.stores.base import SyncState, Written
+from syncer.state import SectionRecord, SyncState
 from syncer.stores.local import LocalPageStore
 
 
 def test_a_created_page_is_the_exact_body_plus_metadata_beside_it(tmp_path):
     store = LocalPageStore(tmp_path / "archive")
-    state = SyncState({"2023-12-20": Written("abc", "doc", 1)}, "r1", 1)
+    state = SyncState({"2023-12-20": SectionRecord("abc", "doc", 1)}, "r1", 1)
     page = store.create("Arch Hours: 2023", "<p>x</p>", state, "m")
     assert (tmp_path / "archive" / "Arch Hours: 2023.xhtml").read_text() == "<p>x</p>"
     meta = json.loads((tmp_path / "archive" / "Arch Hours: 2023.meta.json").read_text())
@@ -37,7 +37,7 @@ def test_every_version_written_can_be_read_back(tmp_path):
 def test_state_alone_can_be_saved_without_a_new_version(tmp_path):
     store = LocalPageStore(tmp_path)
     page = store.create("P", "<p>1</p>", SyncState(), "m")
-    state = SyncState({"2023-12-20": Written("abc")}, None, 1)
+    state = SyncState({"2023-12-20": SectionRecord("abc")}, None, 1)
     store.save_state(page, state)
     found = store.find("P")
     assert (found.version, found.body, found.state) == (1, "<p>1</p>", state)
@@ -76,7 +76,7 @@ def test_a_slash_in_a_title_does_not_escape_the_folder(tmp_path):
 
 def test_mangled_state_is_no_state_not_an_error(tmp_path):
     store = LocalPageStore(tmp_path)
-    store.create("P", "<p>1</p>", SyncState({"2023-12-20": Written("abc")}), "m")
+    store.create("P", "<p>1</p>", SyncState({"2023-12-20": SectionRecord("abc")}), "m")
     (tmp_path / "P.meta.json").write_text('{"version": 1, "state": {"sections": [1, 2]}}')
     assert store.find("P").state == SyncState()
 
@@ -96,5 +96,5 @@ def test_state_missing_mangled_or_from_an_unknown_schema_means_nothing_is_ours(s
 
 def test_state_from_the_first_release_keeps_page_hashes_without_doc_hashes():
     state = SyncState.from_json({"sections": {"2023-12-20": "abc"}, "source_revision": "r"})
-    assert state.meetings == {"2023-12-20": Written("abc", page_form=1, doc_form=1)}
+    assert state.meetings == {"2023-12-20": SectionRecord("abc", page_form=1, doc_form=1)}
     assert state.source_revision is None

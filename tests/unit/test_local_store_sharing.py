@@ -13,7 +13,7 @@ import threading
 import pytest
 
 from syncer.errors import PageError, VersionConflict
-from syncer.stores.base import SyncState
+from syncer.state import SyncState
 from syncer.stores.local import LOCK_NAME, LocalPageStore
 
 

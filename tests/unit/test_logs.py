@@ -14,7 +14,8 @@ import warnings
 import pytest
 
 from syncer import logs
-from syncer.logs import REDACTED, redact, register_secret
+from syncer import redact as redaction
+from syncer.redact import REDACTED, redact, register_secret
 
 PEM = (
     "-----BEGIN PRIVATE KEY-----\n"
@@ -35,7 +36,7 @@ class Terminal(io.StringIO):
 def clean_logging(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     yield
-    logs.reset_logging()
+    logs.close_active_logging()
 
 
 def lines(stream: io.StringIO) -> list[str]:
@@ -112,7 +113,7 @@ def test_every_json_line_parses_even_with_newlines_quotes_and_tracebacks():
 
 
 def test_json_only_fields_are_redacted_json_fields_and_not_shown_as_text():
-    logs.register_secret("tok-secret-value")
+    redaction.register_secret("tok-secret-value")
     record = logging.makeLogRecord(
         {
             "name": "syncer",
@@ -189,7 +190,7 @@ def test_reset_restores_the_levels_handlers_and_http_debug_output():
     handlers, level = list(root.handlers), root.level
     logs.setup_logging(2, "json", io.StringIO())
     assert http.client.HTTPConnection.debuglevel == 1
-    logs.reset_logging()
+    logs.close_active_logging()
     assert root.handlers == handlers and root.level == level
     assert http.client.HTTPConnection.debuglevel == 0
     assert "print" not in vars(http.client)
@@ -216,7 +217,7 @@ def test_without_a_stream_it_writes_to_the_stderr_of_the_moment(capsys):
 
 
 def test_python_warnings_go_through_the_log_redacted(capsys):
-    logs.register_secret("tok-secret-value")
+    redaction.register_secret("tok-secret-value")
     logs.setup_logging(0, "json")
     warnings.warn("retrying https://x.example/?token=tok-secret-value", UserWarning, stacklevel=1)
     (entry,) = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
@@ -232,7 +233,7 @@ def test_google_logs_propagate_even_after_google_auth_looked_at_its_logger():
         logging.getLogger("google.auth.transport").debug("Making request")
         assert json.loads(out.getvalue())["logger"] == "google.auth.transport"
     finally:
-        logs.reset_logging()
+        logs.close_active_logging()
         logging.getLogger("google").propagate = True
 
 
@@ -304,7 +305,7 @@ def test_a_pem_key_inside_json_or_cut_short_is_replaced_whole():
         "Arch Hours: 2023",
         "read 'Arch Hours notes' revision ALBJ4Lx0",
         "[inform] (Kelly) I made a diagram",
-        "version 1.2.3 of syncer.logs.redact",
+        "version 1.2.3 of syncer.redaction.redact",
         "http://127.0.0.1:8080/wiki/api/v2/pages?space-id=2000&title=Arch%20Hours",
         "authorization failed; check CONFLUENCE_API_TOKEN and CONFLUENCE_TOKEN",
         "the token was refused, Basic authentication and Bearer tokens differ",
@@ -319,7 +320,7 @@ def test_ordinary_text_is_left_alone(text):
 
 def test_the_environment_registers_tokens_and_the_basic_auth_value():
     environ = {"CONFLUENCE_USERNAME": "bot@example.org", "CONFLUENCE_API_TOKEN": "cloud-tok-1"}
-    logs.register_secrets_from_environ({**environ, "CONFLUENCE_TOKEN": "dc-pat-2"})
+    redaction.register_secrets_from_environ({**environ, "CONFLUENCE_TOKEN": "dc-pat-2"})
     basic = base64.b64encode(b"bot@example.org:cloud-tok-1").decode()
     text = f"{basic} cloud-tok-1 dc-pat-2 bot@example.org"
     assert redact(text) == f"{REDACTED} {REDACTED} {REDACTED} bot@example.org"
@@ -329,7 +330,7 @@ def test_a_key_file_registers_its_key_its_lines_and_its_id(tmp_path):
     path = tmp_path / "sa.json"
     info = {"type": "service_account", "private_key": PEM, "private_key_id": "kid-0123456789"}
     path.write_text(json.dumps(info))
-    logs.register_key_file_secrets(path)
+    redaction.register_key_file_secrets(path)
     line = PEM.splitlines()[2]  # a line of the key without its PEM armour
     assert redact(f"id kid-0123456789 line {line}") == f"id {REDACTED} line {REDACTED}"
 
@@ -338,7 +339,7 @@ def test_an_unreadable_key_file_registers_nothing_and_raises_nothing(tmp_path):
     (tmp_path / "bad.json").write_text("[1, 2")
     (tmp_path / "list.json").write_text("[1, 2]")
     for name in ("missing.json", "bad.json", "list.json"):
-        logs.register_key_file_secrets(tmp_path / name)
+        redaction.register_key_file_secrets(tmp_path / name)
     assert redact("[1, 2]") == "[1, 2]"
 
 
@@ -377,42 +378,12 @@ def test_format_exception_is_a_redacted_traceback():
     try:
         raise RuntimeError("Authorization: Bearer tok-SECRET-3")
     except RuntimeError as error:
-        text = logs.format_exception(error)
+        text = redaction.format_exception(error)
     assert text.startswith("Traceback (most recent call last):")
     assert text.endswith(f"RuntimeError: Authorization: Bearer {REDACTED}")
 
 
 # --- progress --------------------------------------------------------------------------------
-
-
-def test_progress_draws_a_bar_on_a_terminal_and_leaves_stdout_alone(capsys):
-    terminal = Terminal()
-    assert list(logs.progress(range(3), 3, "backfill", terminal)) == [0, 1, 2]
-    assert "backfill" in terminal.getvalue() and "3/3" in terminal.getvalue()
-    assert capsys.readouterr().out == ""
-
-
-@pytest.mark.parametrize("why", ["pipe", "ci", "quiet"])
-def test_progress_is_a_plain_pass_through_in_a_pipe_in_ci_and_when_quiet(why, monkeypatch):
-    stream = io.StringIO() if why == "pipe" else Terminal()
-    if why == "ci":
-        monkeypatch.setenv("CI", "true")
-    if why == "quiet":
-        logs.setup_logging(-1, "text", io.StringIO())
-    assert list(logs.progress(iter("abc"), 3, "backfill", stream)) == ["a", "b", "c"]
-    assert stream.getvalue() == ""
-
-
-def test_a_log_line_during_a_progress_bar_is_written_whole():
-    terminal = Terminal()
-    logs.setup_logging(0, "text", terminal)
-    for item in logs.progress(range(2), 2, "backfill", terminal):
-        logging.getLogger("syncer").info("item %d", item)
-    # the bar is wiped (spaces, carriage return) before each line, and redrawn after it
-    for item in (0, 1):
-        assert re.search(
-            rf"\r +\r\d\d:\d\d:\d\d info  syncer: item {item}\n\r", terminal.getvalue()
-        )
 
 
 def test_below_vv_stray_http_client_prints_go_nowhere_rather_than_to_stdout(capsys):

@@ -8,7 +8,7 @@ from syncer.errors import ConfigError
 from syncer.model import BOLD, ItemList, Meeting, Paragraph, Text, Topic
 from syncer.parse import ParseOptions, parse_document
 from syncer.render import People, render_meeting
-from syncer.storage import parse_fragment
+from syncer.xhtml import parse_fragment
 from tests.fakes.confluence import storage_error
 from tests.helpers import doc, item, load_config, para
 
@@ -111,9 +111,10 @@ def load(tmp_path, people: str, url: str = "file:archive", extra: str = ""):
 
 def test_people_keys_ignore_case_and_spacing_and_cloud_ids_are_account_ids(tmp_path):
     settings = load(tmp_path, '"Jeremy  Bowman" = "5b10"\n"Dave@Example.org" = "557058:0a"')
-    assert settings.people.users == {"jeremy bowman": "5b10", "dave@example.org": "557058:0a"}
-    assert settings.people.names == {"5b10": "Jeremy Bowman"}
-    assert settings.people.user("JEREMY BOWMAN") == "5b10"
+    people = settings.publishing.people
+    assert people.users == {"jeremy bowman": "5b10", "dave@example.org": "557058:0a"}
+    assert settings.publishing.people.names == {"5b10": "Jeremy Bowman"}
+    assert settings.publishing.people.user("JEREMY BOWMAN") == "5b10"
 
 
 def test_on_data_center_the_people_are_usernames(tmp_path):
@@ -123,7 +124,9 @@ def test_on_data_center_the_people_are_usernames(tmp_path):
         url="https://wiki.example.org",
         extra='deployment = "datacenter"',
     )
-    assert settings.people.usernames and settings.people.user("dave") == "dave"
+    assert (
+        settings.publishing.people.usernames and settings.publishing.people.user("dave") == "dave"
+    )
 
 
 def test_every_bad_people_entry_is_reported(tmp_path):

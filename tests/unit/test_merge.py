@@ -3,24 +3,13 @@ from pathlib import Path
 
 import pytest
 
-from syncer.merge import (
-    ADDED,
-    CONFLICT,
-    EDITED,
-    KEPT,
-    UNCHANGED,
-    UNMANAGED,
-    UPDATED,
-    Force,
-    Rendered,
-    merge_page,
-    section_of,
-)
+from syncer.merge import Force, Rendered, merge_page, section_of
 from syncer.model import Item, ItemList, Meeting, Topic
 from syncer.model import Text as T
 from syncer.page_view import PageView
 from syncer.render import render_meeting
-from syncer.stores.base import Written
+from syncer.state import SectionRecord
+from syncer.status import Status
 
 PAGE = (Path(__file__).parents[1] / "data" / "confluence-page.xhtml").read_text(encoding="utf-8")
 PREAMBLE = PAGE[: PAGE.index("<h2>2023-12-20</h2>")]
@@ -54,16 +43,16 @@ def test_a_new_meeting_is_inserted_in_date_order_and_everything_else_is_kept_byt
     new_section = render_meeting(meeting(D(2023, 12, 15), "new topic"))
     assert result.body == before + new_section + "\n" + "<h2>2023-12-13</h2>" + after
     assert statuses(result) == {
-        "2023-12-20": KEPT,
-        "2023-12-15": ADDED,
-        "2023-12-13": KEPT,
-        "2023-10-25": KEPT,
+        "2023-12-20": Status.KEPT,
+        "2023-12-15": Status.ADDED,
+        "2023-12-13": Status.KEPT,
+        "2023-10-25": Status.KEPT,
     }
 
 
 def test_a_meeting_in_the_doc_replaces_only_its_own_section():
     result = merge_page(PAGE, rendered(meeting(D(2023, 12, 13), "rewritten")), {}, force=ALL)
-    assert statuses(result)["2023-12-13"] == UPDATED
+    assert statuses(result)["2023-12-13"] == Status.UPDATED
     assert "rewritten" in result.body
     assert "MySQL 8.0 switchover" not in result.body
     assert result.body.startswith(PREAMBLE)
@@ -85,7 +74,7 @@ def test_an_unchanged_page_is_returned_as_the_same_string():
     second = merge_page(first.body, rendered(meeting(D(2023, 12, 13), "x")), first.state)
     assert second.body is first.body
     assert not second.changed
-    assert statuses(second)["2023-12-13"] == UNCHANGED
+    assert statuses(second)["2023-12-13"] == Status.UNCHANGED
 
 
 def test_merging_twice_is_merging_once():
@@ -94,7 +83,7 @@ def test_merging_twice_is_merging_once():
     twice = merge_page(once.body, meetings, once.state)
     assert twice.body == once.body
     assert twice.state == once.state
-    assert set(statuses(twice).values()) <= {UNCHANGED, KEPT}
+    assert set(statuses(twice).values()) <= {Status.UNCHANGED, Status.KEPT}
 
 
 def test_a_section_as_we_left_it_follows_the_doc():
@@ -103,7 +92,7 @@ def test_a_section_as_we_left_it_follows_the_doc():
         first.body, rendered(meeting(D(2023, 12, 13), "sync-text v2")), first.state, version=3
     )
     decision = second.decisions[1]
-    assert (decision.status, decision.reason) == (UPDATED, "changed in the doc")
+    assert (decision.status, decision.reason) == (Status.UPDATED, "changed in the doc")
     assert "sync-text v2" in second.body
     assert second.state["2023-12-13"].version == 3
 
@@ -112,7 +101,7 @@ def test_a_page_edit_is_kept_while_the_doc_has_not_changed():
     first = synced(meeting(D(2023, 12, 13), "sync-text"))
     edited = first.body.replace("sync-text", "sync-text, plus a human note")
     second = merge_page(edited, rendered(meeting(D(2023, 12, 13), "sync-text")), first.state)
-    assert statuses(second)["2023-12-13"] == EDITED
+    assert statuses(second)["2023-12-13"] == Status.EDITED
     assert second.body is edited and not second.changed
     assert second.state == first.state
     assert second.settled is False
@@ -123,7 +112,7 @@ def test_a_page_edit_and_a_doc_change_to_the_same_meeting_is_a_conflict_keeping_
     edited = first.body.replace("sync-text", "sync-text, plus a human note")
     later = meeting(D(2023, 12, 13), "sync-text v2")
     second = merge_page(edited, rendered(later), first.state)
-    assert statuses(second)["2023-12-13"] == CONFLICT
+    assert statuses(second)["2023-12-13"] == Status.CONFLICT
     assert second.body == edited
     assert second.state["2023-12-13"] == first.state["2023-12-13"]
     clash = second.clashes[D(2023, 12, 13)]
@@ -135,7 +124,7 @@ def test_force_takes_the_doc_version_over_an_edit(force):
     first = synced(meeting(D(2023, 12, 13), "sync-text"))
     edited = first.body.replace("sync-text", "theirs")
     forced = merge_page(edited, rendered(meeting(D(2023, 12, 13), "v2")), first.state, force=force)
-    assert statuses(forced)["2023-12-13"] == UPDATED
+    assert statuses(forced)["2023-12-13"] == Status.UPDATED
     assert "theirs" not in forced.body and "v2" in forced.body
 
 
@@ -144,7 +133,7 @@ def test_force_for_another_date_leaves_a_conflict_alone():
     edited = first.body.replace("sync-text", "theirs")
     other = Force(frozenset({D(2023, 12, 20)}))
     result = merge_page(edited, rendered(meeting(D(2023, 12, 13), "v2")), first.state, force=other)
-    assert statuses(result)["2023-12-13"] == CONFLICT
+    assert statuses(result)["2023-12-13"] == Status.CONFLICT
 
 
 def test_a_new_rendering_of_an_unchanged_doc_updates_a_section_as_we_left_it():
@@ -154,7 +143,7 @@ def test_a_new_rendering_of_an_unchanged_doc_updates_a_section_as_we_left_it():
     second = merge_page(first.body, {notes.date: restyled}, first.state)
     decision = second.decisions[1]
     assert (decision.status, decision.reason) == (
-        UPDATED,
+        Status.UPDATED,
         "rendered anew by this notes-sync release",
     )
 
@@ -168,14 +157,14 @@ def test_confluence_reserialising_a_section_is_not_a_person_edit():
     ).replace("<h2>2023-12-13</h2>", "<h2>2023-12-13</h2>\n\n")
     stored = first.body.replace(ours, saved)
     second = merge_page(stored, rendered(meeting(D(2023, 12, 13), "sync-text v2")), first.state)
-    assert statuses(second)["2023-12-13"] == UPDATED
+    assert statuses(second)["2023-12-13"] == Status.UPDATED
 
 
 def test_a_hand_made_section_that_matches_the_doc_is_adopted():
     section = section_of(PAGE, D(2023, 12, 13))
     notes = Rendered(section.strip(), {1: "old-hash", 2: "doc-hash"})
     result = merge_page(PAGE, {D(2023, 12, 13): notes}, {}, version=8)
-    assert statuses(result)["2023-12-13"] == UNCHANGED
+    assert statuses(result)["2023-12-13"] == Status.UNCHANGED
     assert result.body is PAGE
     assert result.state["2023-12-13"].doc == "doc-hash"
     assert result.state["2023-12-13"].version == 7
@@ -184,31 +173,31 @@ def test_a_hand_made_section_that_matches_the_doc_is_adopted():
 def test_a_hand_made_section_that_differs_is_unmanaged_and_kept_unless_forced():
     notes = rendered(meeting(D(2023, 12, 13), "from the doc"))
     result = merge_page(PAGE, notes, {})
-    assert statuses(result)["2023-12-13"] == UNMANAGED
+    assert statuses(result)["2023-12-13"] == Status.UNMANAGED
     assert result.body is PAGE and "2023-12-13" not in result.state
     forced = merge_page(PAGE, notes, {}, force=Force(frozenset({D(2023, 12, 13)})))
-    assert statuses(forced)["2023-12-13"] == UPDATED and "from the doc" in forced.body
+    assert statuses(forced)["2023-12-13"] == Status.UPDATED and "from the doc" in forced.body
 
 
 def test_a_section_removed_on_the_page_stays_removed_until_the_doc_changes_it():
     notes = meeting(D(2023, 12, 15), "ours")
     first = merge_page(PAGE, rendered(notes), {})
-    assert statuses(first)["2023-12-15"] == ADDED
+    assert statuses(first)["2023-12-15"] == Status.ADDED
     removed = first.body.replace(section_of(first.body, notes.date), "")
     again = merge_page(removed, rendered(notes), first.state)
-    assert statuses(again)["2023-12-15"] == EDITED and again.body is removed
+    assert statuses(again)["2023-12-15"] == Status.EDITED and again.body is removed
     changed = merge_page(removed, rendered(meeting(notes.date, "ours, changed")), first.state)
-    assert statuses(changed)["2023-12-15"] == CONFLICT and changed.body is removed
+    assert statuses(changed)["2023-12-15"] == Status.CONFLICT and changed.body is removed
     forced = merge_page(removed, rendered(notes), first.state, force=ALL)
-    assert statuses(forced)["2023-12-15"] == ADDED and "ours" in forced.body
+    assert statuses(forced)["2023-12-15"] == Status.ADDED and "ours" in forced.body
 
 
 def test_an_edit_under_state_from_the_first_release_is_a_conflict_not_a_guess():
     first = synced(meeting(D(2023, 12, 13), "sync-text"))
-    old_state = {d: Written(w.page, page_form=w.page_form) for d, w in first.state.items()}
+    old_state = {d: SectionRecord(w.page, page_form=w.page_form) for d, w in first.state.items()}
     edited = first.body.replace("sync-text", "theirs")
     second = merge_page(edited, rendered(meeting(D(2023, 12, 13), "sync-text")), old_state)
-    assert statuses(second)["2023-12-13"] == CONFLICT
+    assert statuses(second)["2023-12-13"] == Status.CONFLICT
 
 
 def test_force_values_are_dates_or_all():

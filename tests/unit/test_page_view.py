@@ -4,10 +4,11 @@ import datetime as dt
 
 import pytest
 
-from syncer.merge import ADDED, UPDATED, Force, Rendered, merge_page
+from syncer.merge import Force, Rendered, merge_page
 from syncer.model import ItemList, Meeting, Text, Topic
 from syncer.page_view import PageView
 from syncer.render import render_meeting
+from syncer.status import Status
 
 D = dt.date(2023, 12, 13)
 LAYOUT = (
@@ -62,7 +63,7 @@ def test_a_section_inside_a_container_is_found_and_replaced_there(body):
     (section,) = PageView(page).sections
     assert section.unsafe is None and PageView(page).raw(section) == "<h2>2023-12-13</h2><p>old</p>"
     result = merged(page, meeting(D, "new"))
-    assert [d.status for d in result.decisions] == [UPDATED]
+    assert [d.status for d in result.decisions] == [Status.UPDATED]
     assert result.body == page.replace("<p>old</p>", render_meeting(meeting(D, "new"))[19:] + "\n")
 
 
@@ -79,7 +80,7 @@ def test_a_new_meeting_goes_into_the_layout_cell_the_meetings_are_in_newest_firs
         "<ac:layout-cell><p>sidebar</p></ac:layout-cell></ac:layout-section></ac:layout><p>footer</p>"
     )
     assert {d.status for d in result.decisions if d.date not in (D, dt.date(2023, 12, 6))} == {
-        ADDED
+        Status.ADDED
     }
 
 

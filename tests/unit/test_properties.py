@@ -15,16 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syncer.dates import read_date
-from syncer.merge import (
-    ADDED,
-    CONFLICT,
-    KEPT,
-    UNCHANGED,
-    UPDATED,
-    Force,
-    Rendered,
-    merge_page,
-)
+from syncer.merge import Force, Rendered, merge_page
 from syncer.model import (
     MARKS,
     DateChip,
@@ -40,7 +31,8 @@ from syncer.model import (
 from syncer.page_view import PageView
 from syncer.parse import INTENTS, parse_document
 from syncer.render import render_block, render_meeting
-from syncer.storage import parse_fragment
+from syncer.status import Status
+from syncer.xhtml import parse_fragment
 from syncer.xml_text import escape
 from tests.helpers import doc, item, para
 
@@ -309,7 +301,7 @@ def test_merging_twice_is_merging_once(case):
     once = merge_page(page.body, as_rendered(page.body, meetings_), {}, force=ALL)
     twice = merge_page(once.body, as_rendered(once.body, meetings_), once.state)
     assert twice.body == once.body
-    assert {d.status for d in twice.decisions} <= {UNCHANGED, KEPT}
+    assert {d.status for d in twice.decisions} <= {Status.UNCHANGED, Status.KEPT}
     assert not twice.changed
 
 
@@ -328,14 +320,14 @@ def test_merging_keeps_what_it_does_not_own_and_puts_new_sections_in_date_order(
 
 
 def assert_statuses(page: Page, rendered: dict, statuses: dict) -> None:
-    assert CONFLICT not in statuses.values()
+    assert Status.CONFLICT not in statuses.values()
     for date in {*page.sections, *rendered}:
         if date not in rendered:
-            assert statuses[date] == KEPT
+            assert statuses[date] == Status.KEPT
         elif date in page.sections:
-            assert statuses[date] in (UPDATED, UNCHANGED)
+            assert statuses[date] in (Status.UPDATED, Status.UNCHANGED)
         else:
-            assert statuses[date] == ADDED
+            assert statuses[date] == Status.ADDED
 
 
 def assert_new_sections_precede_older_ones(page: Page, rendered: dict, order: list) -> None:
@@ -376,7 +368,7 @@ def test_a_new_section_never_swallows_the_trailer(case):
     # Older sections go ahead of a trailer that ends them, rendered at their level.
     assert once.body.endswith(trailer)
     assert twice.body == once.body
-    assert {d.status for d in twice.decisions} <= {UNCHANGED, KEPT}
+    assert {d.status for d in twice.decisions} <= {Status.UNCHANGED, Status.KEPT}
     assert date_headings(once.body) == sorted(date_headings(once.body), reverse=True)
 
 
@@ -385,7 +377,7 @@ def test_a_new_section_never_swallows_the_trailer(case):
 def test_nothing_to_merge_returns_the_page_unchanged(page):
     result = merge_page(page.body, {}, {})
     assert result.body == page.body
-    assert {d.status for d in result.decisions} <= {KEPT}
+    assert {d.status for d in result.decisions} <= {Status.KEPT}
     assert [d.date for d in result.decisions] == sorted(page.sections, reverse=True)
 
 
@@ -398,7 +390,7 @@ def test_doc_and_page_agree_on_a_date_heading_holding_an_illegal_character():
     rendered = as_rendered("<p>notes</p>\n", {m.date: m for m in meetings_})
     once = merge_page("<p>notes</p>\n", rendered, {})
     twice = merge_page(once.body, rendered, once.state)
-    assert {d.status for d in twice.decisions} == {UNCHANGED}
+    assert {d.status for d in twice.decisions} == {Status.UNCHANGED}
 
 
 def test_the_text_model_of_these_properties_sees_what_escape_removes():
@@ -414,4 +406,4 @@ def test_a_section_moved_to_h6_keeps_its_subheadings_inside_it():
     rendered = as_rendered(page, {meeting.date: meeting})
     once = merge_page(page, rendered, {}, force=ALL)
     twice = merge_page(once.body, rendered, once.state)
-    assert [d.status for d in twice.decisions] == [KEPT, UNCHANGED]
+    assert [d.status for d in twice.decisions] == [Status.KEPT, Status.UNCHANGED]

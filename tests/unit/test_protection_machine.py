@@ -4,75 +4,26 @@ and that a sync with nothing new writes nothing at all."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
-from pathlib import Path
 
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from syncer.merge import ADDED, UNCHANGED, UPDATED, section_of
+from syncer.merge import section_of
 from syncer.model import Document, Tab
 from syncer.parse import ParseOptions
-from syncer.settings import Settings
-from syncer.stores.base import Page, SyncState
-from syncer.sync import Planner, apply_plan
+from syncer.planner import Planner
+from syncer.settings import Publishing
+from syncer.status import Status
+from syncer.sync import apply_plan
+from tests.fakes.memory_store import MemoryPageStore
 from tests.helpers import item, para
 
 DATES = [dt.date(2023, 12, d) for d in (6, 13, 20, 27)]
 TITLE = "Arch Hours: 2023"
-SETTINGS = Settings(
-    source_file=Path("notes.json"),
-    google=None,
-    tab=None,
-    archive=Path("archive"),
-    confluence=None,
-    space=None,
-    title="Arch Hours: {year}",
-    parse=ParseOptions(),
-)
-
-
-class MemoryStore:
-    """One page in memory, with versions, like the real stores; counts every write."""
-
-    def __init__(self) -> None:
-        self.page: Page | None = None
-        self.history: dict[int, str] = {}
-        self.writes = 0
-
-    def find(self, title: str) -> Page | None:
-        return self.page
-
-    def create(self, title: str, body: str, state: SyncState, message: str) -> Page:
-        return self._save(Page(title, body, 1, "1", state))
-
-    def update(self, page: Page, body: str, state: SyncState, message: str) -> Page:
-        assert self.page is not None and page.version == self.page.version
-        return self._save(Page(page.title, body, page.version + 1, page.id, state))
-
-    def save_state(self, page: Page, state: SyncState) -> Page:
-        self.writes += 1
-        self.page = dataclasses.replace(page, state=state)
-        return self.page
-
-    def version_body(self, page: Page, version: int) -> str | None:
-        return self.history.get(version)
-
-    def person_saves(self, body: str) -> None:
-        """An edit in the Confluence editor: a new version, the sync state untouched."""
-        assert self.page is not None
-        version = self.page.version + 1
-        self.page = dataclasses.replace(self.page, body=body, version=version)
-        self.history[version] = body
-
-    def _save(self, page: Page) -> Page:
-        self.writes += 1
-        self.page = page
-        self.history[page.version] = page.body
-        return page
+PUBLISHING = Publishing("Arch Hours: {year}", ParseOptions())
 
 
 words = st.text(alphabet="abcdefghij ", min_size=1, max_size=12).map(str.strip).filter(bool)
@@ -81,7 +32,7 @@ words = st.text(alphabet="abcdefghij ", min_size=1, max_size=12).map(str.strip).
 class Protection(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.store = MemoryStore()
+        self.store = MemoryPageStore()
         self.doc: dict[dt.date, str] = {}
         self.revision = 0
         self.human: set[str] = set()
@@ -103,32 +54,33 @@ class Protection(RuleBasedStateMachine):
         if self.doc.pop(date, None) is not None:
             self.revision += 1
 
-    @precondition(lambda self: self.store.page is not None)
+    @precondition(lambda self: self.store.find(TITLE) is not None)
     @rule(date=st.sampled_from(DATES))
     def person_edits_a_section(self, date: dt.date) -> None:
-        body = self.store.page.body
+        body = self.store.find(TITLE).body
         heading = f"<h2>{date.isoformat()}</h2>"
         if heading in body:
             mark = next(self.marks)
-            self.store.person_saves(body.replace(heading, f"{heading}<p>{mark}</p>", 1))
+            self.store.person_saves(TITLE, body.replace(heading, f"{heading}<p>{mark}</p>", 1))
             self.human.add(mark)
 
-    @precondition(lambda self: self.store.page is not None)
+    @precondition(lambda self: self.store.find(TITLE) is not None)
     @rule()
     def person_edits_the_preamble(self) -> None:
         mark = next(self.marks)
-        self.store.person_saves(f"<p>{mark}</p>" + self.store.page.body)
+        self.store.person_saves(TITLE, f"<p>{mark}</p>" + self.store.find(TITLE).body)
         self.human.add(mark)
 
     @rule()
     def sync(self) -> None:
-        planner = Planner(SETTINGS, self.store)
+        planner = Planner(PUBLISHING, self.store)
         plan = planner.plan(self.document(), "notes")
         apply_plan(plan, planner)
-        body = self.store.page.body if self.store.page else ""
+        page = self.store.find(TITLE)
+        body = page.body if page else ""
         for page in plan.pages:
             for decision in page.merge.decisions:
-                if decision.status in (ADDED, UPDATED, UNCHANGED):
+                if decision.status in (Status.ADDED, Status.UPDATED, Status.UNCHANGED):
                     section = section_of(body, decision.date) or ""
                     assert f"doc says {self.doc[decision.date]}" in section, decision
 
@@ -141,7 +93,8 @@ class Protection(RuleBasedStateMachine):
 
     @invariant()
     def no_person_edit_is_lost(self) -> None:
-        body = self.store.page.body if self.store.page else ""
+        page = self.store.find(TITLE)
+        body = page.body if page else ""
         lost = {mark for mark in self.human if mark not in body}
         assert not lost, lost
 

@@ -14,7 +14,7 @@ from lxml import etree
 
 from syncer.reading import name_of, reader_form_text
 from syncer.render import render_meeting
-from syncer.storage import parse_fragment
+from syncer.xhtml import parse_fragment
 from tests.fakes.cloud_editor import saved_in_cloud_editor
 from tests.unit.test_properties import meetings
 

@@ -16,7 +16,7 @@ from syncer.model import (
     Topic,
 )
 from syncer.render import render_meeting
-from syncer.storage import parse_fragment
+from syncer.xhtml import parse_fragment
 
 DEC_20 = dt.date(2023, 12, 20)
 AC = "{urn:confluence:ac}"

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from syncer import logs
+from syncer import redact as redaction
 from syncer.errors import EXIT_USAGE, ConfigError
-from syncer.settings import load_settings
+from syncer.settings import ConfluenceSettings, GoogleSettings, load_settings
 
 GOOD = """
 [source]
@@ -27,11 +27,11 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_paths_are_relative_to_the_config_file(tmp_path):
     settings = load_settings(write(tmp_path, GOOD))
-    assert settings.source_file == tmp_path / "notes.json"
-    assert settings.archive == tmp_path / "archive"
-    assert settings.page_title(2023) == "Arch Hours: 2023"
-    assert settings.parse.intent("q") == "quest"
-    assert settings.parse.intent("question") == "quest"
+    assert settings.source.path == tmp_path / "notes.json"
+    assert settings.target.path == tmp_path / "archive"
+    assert settings.publishing.page_title(2023) == "Arch Hours: 2023"
+    assert settings.publishing.parse.intent("q") == "quest"
+    assert settings.publishing.parse.intent("question") == "quest"
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -69,7 +69,8 @@ def test_an_alias_cannot_mean_two_intents(tmp_path):
 
 
 LIVE = GOOD.replace(
-    'file = "notes.json"', 'document = "https://docs.google.com/document/d/1AbC/edit"'
+    'file = "notes.json"',
+    'document = "https://docs.google.com/document/d/1AbCdEfGhIjKlMnOpQrStUv/edit"',
 )
 
 
@@ -80,10 +81,11 @@ def live(url: str, extra: str = "") -> str:
 def test_a_live_config_reads_credentials_from_the_environment_only(tmp_path):
     env = {"CONFLUENCE_USERNAME": "me@example.org", "CONFLUENCE_API_TOKEN": "s3cret"}
     settings = load_settings(write(tmp_path, live("https://x.atlassian.net/wiki")), environ=env)
-    assert settings.source_file is None and settings.archive is None
-    assert settings.google.document == "https://docs.google.com/document/d/1AbC/edit"
-    assert settings.confluence.deployment == "cloud" and settings.confluence.notify
-    assert settings.confluence.credentials.username == "me@example.org"
+    assert isinstance(settings.source, GoogleSettings)
+    assert isinstance(settings.target, ConfluenceSettings)
+    assert settings.source.document == "1AbCdEfGhIjKlMnOpQrStUv"
+    assert settings.target.deployment == "cloud" and settings.target.notify
+    assert settings.target.credentials.username == "me@example.org"
     assert "s3cret" not in repr(settings)
 
 
@@ -91,15 +93,15 @@ def test_data_center_is_inferred_and_takes_a_personal_access_token(tmp_path):
     settings = load_settings(
         write(tmp_path, live("https://wiki.example.org")), environ={"CONFLUENCE_TOKEN": "pat"}
     )
-    assert settings.confluence.deployment == "datacenter"
-    assert settings.confluence.credentials.pat == "pat"
+    assert settings.target.deployment == "datacenter"
+    assert settings.target.credentials.pat == "pat"
 
 
 def test_a_token_can_come_from_a_mounted_secret_file(tmp_path):
     (tmp_path / "token").write_text("pat-from-file\n", encoding="utf-8")
     environ = {"CONFLUENCE_TOKEN_FILE": str(tmp_path / "token")}
     settings = load_settings(write(tmp_path, live("https://wiki.example.org")), environ=environ)
-    assert settings.confluence.credentials.pat == "pat-from-file"
+    assert settings.target.credentials.pat == "pat-from-file"
 
 
 @pytest.mark.parametrize(
@@ -139,9 +141,9 @@ def test_page_id_names_one_page_so_year_pages_are_refused(tmp_path):
 
 
 def test_from_overrides_the_configured_source(tmp_path):
-    text = GOOD.replace('file = "notes.json"', 'document = "1AbC"')
+    text = GOOD.replace('file = "notes.json"', 'document = "1AbCdEfGhIjKlMnOpQrStUv"')
     settings = load_settings(write(tmp_path, text), source_override=Path("export.zip"))
-    assert settings.source_file == Path("export.zip")
+    assert settings.source.path == Path("export.zip")
 
 
 def test_a_missing_or_broken_config_is_one_clear_line(tmp_path):
@@ -154,15 +156,15 @@ def test_a_missing_or_broken_config_is_one_clear_line(tmp_path):
 def test_the_shipped_example_config_is_valid():
     example = Path(__file__).parents[2] / "config" / "example.toml"
     settings = load_settings(example)
-    assert settings.source_file.exists()
+    assert settings.source.path.exists()
 
 
 def test_timeouts_default_to_a_minute_and_take_seconds(tmp_path):
     env = {"CONFLUENCE_TOKEN": "pat"}
     default = load_settings(write(tmp_path, live("https://wiki.example.org")), environ=env)
-    assert default.confluence.timeout == 60.0
+    assert default.target.timeout == 60.0
     text = live("https://wiki.example.org", "timeout_seconds = 2.5")
-    assert load_settings(write(tmp_path, text), environ=env).confluence.timeout == 2.5
+    assert load_settings(write(tmp_path, text), environ=env).target.timeout == 2.5
 
 
 @pytest.mark.parametrize("value", ["0", "-1", '"60"', "true", "86400"])
@@ -189,7 +191,7 @@ def test_a_token_put_where_its_file_belongs_is_named_but_not_shown(tmp_path, var
     problems = problems_of(tmp_path, live("https://wiki.example.org"), environ)
     assert f"{variable} does not name a file — did you put the token itself there?" in problems
     assert token not in problems
-    assert logs.redact(f"echo {token}") == f"echo {logs.REDACTED}"
+    assert redaction.redact(f"echo {token}") == f"echo {redaction.REDACTED}"
 
 
 def test_a_key_pasted_into_google_application_credentials_is_not_shown(tmp_path):
@@ -208,7 +210,9 @@ def test_a_key_pasted_into_google_application_credentials_is_not_shown(tmp_path)
     assert "GOOGLE_APPLICATION_CREDENTIALS holds JSON, not a path" in problems
     for part in ("3f1e0c9a7b5d", "notes@project", "104857201938475610293", "MIIEvAIBADAN"):
         assert part not in problems
-    assert logs.REDACTED in logs.redact(f"key: {key}") and "3f1e0c9a" not in logs.redact(key)
+    assert redaction.REDACTED in redaction.redact(
+        f"key: {key}"
+    ) and "3f1e0c9a" not in redaction.redact(key)
 
 
 def test_a_key_pasted_into_source_credentials_is_not_shown(tmp_path):
@@ -221,7 +225,7 @@ def test_a_key_pasted_into_source_credentials_is_not_shown(tmp_path):
 def test_a_token_is_sent_without_the_newline_a_mounted_secret_leaves(tmp_path):
     environ = {"CONFLUENCE_USERNAME": " me@example.org\n", "CONFLUENCE_API_TOKEN": "s3cret\n"}
     settings = load_settings(write(tmp_path, live("https://x.atlassian.net/wiki")), environ=environ)
-    credentials = settings.confluence.credentials
+    credentials = settings.target.credentials
     assert (credentials.username, credentials.api_token) == ("me@example.org", "s3cret")
 
 
@@ -261,7 +265,8 @@ def test_a_window_date_that_is_not_a_date_is_refused_not_ignored(tmp_path, line,
 
 
 def test_file_and_document_together_are_refused(tmp_path):
-    text = GOOD.replace('file = "notes.json"', 'file = "notes.json"\ndocument = "1AbC"')
+    both = 'file = "notes.json"\ndocument = "1AbCdEfGhIjKlMnOpQrStUv"'
+    text = GOOD.replace('file = "notes.json"', both)
     assert "[source] has both `file` and `document`" in problems_of(tmp_path, text)
 
 
@@ -280,8 +285,8 @@ def test_source_numbers_out_of_range_are_refused(tmp_path, line, says):
 
 def test_max_file_mb_sets_the_size_cap(tmp_path):
     text = GOOD.replace('file = "notes.json"', 'file = "notes.json"\nmax_file_mb = 2')
-    assert load_settings(write(tmp_path, text)).max_file_bytes == 2 * 1024 * 1024
-    assert load_settings(write(tmp_path, GOOD)).max_file_bytes == 100 * 1024 * 1024
+    assert load_settings(write(tmp_path, text)).source.max_file_bytes == 2 * 1024 * 1024
+    assert load_settings(write(tmp_path, GOOD)).source.max_file_bytes == 100 * 1024 * 1024
 
 
 def test_a_title_too_long_for_a_file_name_is_refused(tmp_path):

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from syncer.errors import PageError
-from syncer.storage import canonical_v1, element_spans, numeric_entities, parse_fragment
+from syncer.xhtml import canonical_v1, element_spans, numeric_entities, parse_fragment
 
 PAGE = (Path(__file__).parents[1] / "data" / "confluence-page.xhtml").read_text(encoding="utf-8")
 

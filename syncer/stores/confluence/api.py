@@ -14,7 +14,6 @@ import email.utils
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -31,6 +30,7 @@ from tenacity.stop import stop_base
 
 from syncer import __version__
 from syncer.answers import answered, decoded
+from syncer.credentials import Credentials
 from syncer.deadline import REQUEST_SECONDS, Budget, DeadlineExceeded, within
 from syncer.errors import AuthError, PageError, SyncerError, VersionConflict
 
@@ -48,23 +48,6 @@ class NotFound(PageError):
 
 class Rejected(PageError):
     """Confluence refused the request as malformed (400), e.g. storage it cannot parse."""
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """Basic (Cloud: email + API token) or Bearer (Data Center personal access token)."""
-
-    username: str | None = None
-    api_token: str | None = None
-    pat: str | None = None
-
-    def __repr__(self) -> str:  # never print a secret, even in a traceback
-        return "Credentials(<redacted>)"
-
-    @property
-    def variables(self) -> str:
-        """The environment variables a user should check when Confluence says no."""
-        return "CONFLUENCE_TOKEN" if self.pat else "CONFLUENCE_USERNAME and CONFLUENCE_API_TOKEN"
 
 
 class _Retryable(Exception):

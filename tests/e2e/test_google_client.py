@@ -21,7 +21,8 @@ import pytest
 
 from syncer.errors import AuthError, ConfigError, SourceError
 from syncer.model import Paragraph, Tab, Text
-from syncer.sources.google import GoogleDocSource, document_id, load_credentials
+from syncer.sources.google import GoogleDocsClient
+from syncer.sources.google_auth import load_credentials
 from tests.fakes.google import READ_ONLY_SCOPES, SERVICE_ACCOUNT, FakeGoogle
 
 DOC_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-xyz"
@@ -85,9 +86,9 @@ def slept() -> list[float]:
 def source(fake: FakeGoogle, key: Path, slept: list[float]):
     def make(
         document: str = DOC_ID, subject: str | None = None, endpoint: str | None = None
-    ) -> GoogleDocSource:
+    ) -> GoogleDocsClient:
         credentials = load_credentials(key, subject)
-        return GoogleDocSource(document, credentials, endpoint or fake.url, sleep=slept.append)
+        return GoogleDocsClient(document, credentials, endpoint or fake.url, sleep=slept.append)
 
     return make
 
@@ -108,43 +109,6 @@ def one_line_without_secrets(error: Exception, key: Path | None = None) -> str:
         body = "".join(private_key.splitlines()[1:-1])
         assert body[:40] not in message and "PRIVATE KEY" not in message
     return message
-
-
-# --- document IDs --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        DOC_ID,
-        f"  {DOC_ID}\n",
-        f"https://docs.google.com/document/d/{DOC_ID}",
-        f"https://docs.google.com/document/d/{DOC_ID}/edit",
-        f"https://docs.google.com/document/d/{DOC_ID}/edit#heading=h.3znysh7",
-        f"https://docs.google.com/document/d/{DOC_ID}/edit?tab=t.0",
-        f"https://docs.google.com/document/u/0/d/{DOC_ID}/",
-        f"https://docs.google.com/document/u/1/d/{DOC_ID}/edit",
-    ],
-)
-def test_document_id_takes_an_id_or_the_browser_url(value: str) -> None:
-    assert document_id(value) == DOC_ID
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        "",
-        "notes",
-        f"https://docs.google.com/spreadsheets/d/{DOC_ID}/edit",
-        f"https://evil.example/document/d/{DOC_ID}",
-        f"http://docs.google.com/document/d/{DOC_ID}",
-        f"https://docs.google.com/document/d/{DOC_ID[:10]}/edit",
-        "https://docs.google.com/document/d/../../etc/passwd",
-    ],
-)
-def test_anything_else_is_a_config_error_naming_the_key(value: str) -> None:
-    with pytest.raises(ConfigError, match=r"\[source\] document"):
-        document_id(value)
 
 
 # --- fetching --------------------------------------------------------------------------------
@@ -174,7 +138,7 @@ def test_one_fetch_is_one_token_and_one_documents_get(source, fake) -> None:
 def test_the_token_is_reused_across_calls(source, fake) -> None:
     google = source()
     google.fetch()
-    google.version()
+    google.modified_time()
     assert fake.tokens_issued == 1
 
 
@@ -198,29 +162,20 @@ def test_a_reader_who_cannot_edit_gets_no_revision(source, fake) -> None:
     assert document.tabs
 
 
-def test_the_id_may_be_given_as_a_url(source, fake) -> None:
-    url = f"https://docs.google.com/document/d/{DOC_ID}/edit#heading=h.1"
-    assert source(url).fetch()[0].tabs
-
-
 def test_an_untabbed_doc_arrives_as_its_single_default_tab(source, fake) -> None:
     plain_id = fake.add_document({"title": "Plain", "body": {"content": [para(run("Hi\n"))]}})
     document, _ = source(plain_id).fetch()
     assert document.tabs == (Tab("Tab 1", (Paragraph((Text("Hi"),)),)),)
 
 
-# --- Drive version -----------------------------------------------------------------------------
+# --- Drive metadata ---------------------------------------------------------------------------
 
 
-def test_version_is_drives_counter_and_goes_up_with_an_edit(source, fake) -> None:
-    google = source()
-    assert google.version() == "1"
-    fake.edit(DOC_ID, NOTES)
-    assert google.version() == "2"
-
+def test_drive_says_when_the_doc_last_changed(source, fake) -> None:
+    assert source().modified_time() is not None
     method, path, query = fake.requests[-1]
     assert (method, path) == ("GET", f"/drive/v3/files/{DOC_ID}")
-    assert query["fields"] == "version,modifiedTime,name"
+    assert query["fields"] == "modifiedTime"
     assert query["supportsAllDrives"] == "true"
 
 
@@ -234,7 +189,7 @@ def test_an_edit_mints_a_new_revision(source, fake) -> None:
 
 def test_an_unknown_file_on_drive_is_not_found(source) -> None:
     with pytest.raises(SourceError, match="not found"):
-        source("0" * 44).version()
+        source("0" * 44).modified_time()
 
 
 @pytest.mark.parametrize(
@@ -247,7 +202,7 @@ def test_an_unknown_file_on_drive_is_not_found(source) -> None:
 )
 def test_one_api_endpoint_keeps_both_services_on_googles_paths(key, endpoint, docs, drive) -> None:
     """Built without a request sent: the URLs the two clients would call."""
-    google = GoogleDocSource(DOC_ID, load_credentials(key, None), endpoint)
+    google = GoogleDocsClient(DOC_ID, load_credentials(key, None), endpoint)
     get = google._docs.documents().get(documentId=DOC_ID, includeTabsContent=True)
     assert get.uri.startswith(f"{docs}documents/{DOC_ID}?")
     assert google._drive.files().get(fileId=DOC_ID).uri.startswith(f"{drive}{DOC_ID}?")
@@ -312,7 +267,7 @@ def test_a_busy_google_is_retried_with_backoff(source, fake, slept, status) -> N
 
 def test_drive_is_retried_too(source, fake, slept) -> None:
     fake.fail_next(r"^/drive/v3/files/", 503, times=2)
-    assert source().version() == "1"
+    assert source().modified_time() is not None
     assert len(slept) == 2
 
 
@@ -346,7 +301,7 @@ def test_an_unreachable_drive_names_drives_endpoint(source, slept) -> None:
     with pytest.raises(
         SourceError, match=f"^cannot reach the Google Drive API at {endpoint}/drive/v3: "
     ):
-        source(endpoint=endpoint).version()
+        source(endpoint=endpoint).modified_time()
 
 
 def test_an_unreachable_token_endpoint_is_a_source_error_about_signing_in(
@@ -356,7 +311,7 @@ def test_an_unreachable_token_endpoint_is_a_source_error_about_signing_in(
     info = json.loads(key.read_text())
     info["token_uri"] = f"http://127.0.0.1:{closed_port()}/token"
     key.write_text(json.dumps(info))
-    google = GoogleDocSource(DOC_ID, load_credentials(key, None), fake.url, sleep=slept.append)
+    google = GoogleDocsClient(DOC_ID, load_credentials(key, None), fake.url, sleep=slept.append)
     with pytest.raises(SourceError, match="cannot reach Google's sign-in endpoint") as caught:
         google.fetch()
     one_line_without_secrets(caught.value, key)
@@ -368,7 +323,7 @@ def test_a_slow_google_times_out_as_a_source_error(fake, key, slept) -> None:
         silent.listen()
         endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}"
         credentials = load_credentials(key, None)
-        google = GoogleDocSource(
+        google = GoogleDocsClient(
             DOC_ID, credentials, endpoint, http_timeout=0.2, sleep=slept.append
         )
         with pytest.raises(SourceError, match=r"did not finish answering GET .* within 0.2 s"):
@@ -378,7 +333,7 @@ def test_a_slow_google_times_out_as_a_source_error(fake, key, slept) -> None:
 
 def test_a_google_that_trickles_its_answer_fails_at_the_deadline(fake, key) -> None:
     fake.fail_next(r"/v1/documents/", 200, body=b'{"title": "' + b"x" * 10_000, trickle=0.02)
-    google = GoogleDocSource(DOC_ID, load_credentials(key, None), fake.url, http_timeout=0.3)
+    google = GoogleDocsClient(DOC_ID, load_credentials(key, None), fake.url, http_timeout=0.3)
     with pytest.raises(SourceError) as caught:
         google.fetch()
     assert str(caught.value).startswith(
@@ -494,7 +449,7 @@ def test_the_environment_variable_is_read_when_no_file_is_configured(
 ) -> None:
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
     credentials = load_credentials(None, SUBJECT)
-    GoogleDocSource(DOC_ID, credentials, fake.url).fetch()
+    GoogleDocsClient(DOC_ID, credentials, fake.url).fetch()
     assert fake.token_claims[0]["sub"] == SUBJECT
 
 
@@ -506,7 +461,7 @@ def test_an_external_account_loads_without_the_network(fake, tmp_path, monkeypat
     credentials = load_credentials(config, None)
     assert fake.requests == []
 
-    document, _ = GoogleDocSource(DOC_ID, credentials, fake.url).fetch()
+    document, _ = GoogleDocsClient(DOC_ID, credentials, fake.url).fetch()
     assert document.tabs
     assert fake.paths() == ["/sts", f"/v1/documents/{DOC_ID}"]
     assert set(fake.exchanges[0]["scope"].split()) == READ_ONLY_SCOPES
@@ -516,7 +471,7 @@ def test_an_external_account_from_the_environment_variable(fake, tmp_path, monke
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(fake.external_account_file(tmp_path)))
     credentials = load_credentials(None, None)
     assert fake.requests == []
-    assert GoogleDocSource(DOC_ID, credentials, fake.url).version() == "1"
+    assert GoogleDocsClient(DOC_ID, credentials, fake.url).modified_time() is not None
 
 
 def test_a_subject_needs_a_service_account(fake, tmp_path) -> None:
