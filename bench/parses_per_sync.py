@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 from syncer import page_view, xhtml  # noqa: E402
 from syncer.model import BOLD, Document, ListItem, Paragraph, Tab, Text  # noqa: E402
-from syncer.stores.local import LocalPageStore  # noqa: E402
 from syncer.planner import Planner  # noqa: E402
+from syncer.stores.local import LocalPageStore  # noqa: E402
 from syncer.sync import apply_plan, changed_bodies, refresh_index  # noqa: E402
 from tests.helpers import load_config  # noqa: E402
 

@@ -8,9 +8,6 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup
-from markdownify import markdownify
-
 from syncer.errors import EXIT_OK
 from syncer.plan import ConflictView, Outcomes, PagePlan, Plan, changed_pages, counts
 from syncer.status import PageAction, Status
@@ -240,6 +237,9 @@ def _saved_version(page: PagePlan, saved: dict[str, Page | None]) -> int | None:
 
 def storage_markdown(body: str) -> str:
     """Storage format as Markdown a person can read; lozenges show as ``[QUEST]``."""
+    from bs4 import BeautifulSoup  # the Markdown view loads its converters only when shown
+    from markdownify import markdownify
+
     soup = BeautifulSoup(body, "html.parser")
     for macro in soup.find_all("ac:structured-macro"):
         title = macro.find("ac:parameter", attrs={"ac:name": "title"})

@@ -1,6 +1,6 @@
 """The configuration: a TOML file and the environment → one checked, frozen ``Settings``."""
 
-from syncer.settings.load import SOURCE_SUFFIXES, load_settings
+from syncer.settings.load import load_settings
 from syncer.settings.shapes import (
     UTC,
     ConfluenceSettings,
@@ -15,7 +15,6 @@ from syncer.settings.shapes import (
 )
 
 __all__ = [
-    "SOURCE_SUFFIXES",
     "UTC",
     "ConfluenceSettings",
     "FileSettings",

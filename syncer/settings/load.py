@@ -30,8 +30,8 @@ from syncer.settings.shapes import (
     SourceSettings,
     TargetSettings,
 )
+from syncer.sources import SUFFIXES as SOURCE_SUFFIXES
 
-SOURCE_SUFFIXES = (".json", ".html", ".htm", ".zip")
 CONFIG_FILE_LIMIT = MB
 KEY_FILE_LIMIT = MB
 TITLE_CHARACTERS = 255  # Confluence's limit for a page title

@@ -9,21 +9,15 @@ from pathlib import Path
 from syncer.errors import SourceError
 from syncer.files import DEFAULT_LIMIT, TooLarge, read_at_most, size_text
 from syncer.model import Document
-from syncer.sources.docs_json import read_docs_json
-from syncer.sources.html_export import read_html_export, read_zip_export
 
-_READERS = {
-    ".json": read_docs_json,
-    ".html": read_html_export,
-    ".htm": read_html_export,
-}
+SUFFIXES = (".json", ".html", ".htm", ".zip")
 
 
 def read_file(path: Path, tab: str | None = None, limit: int = DEFAULT_LIMIT) -> Document:
     """Read a saved ``documents.get`` JSON, an HTML export or a zipped export, of at most
     ``limit`` bytes (a zip: inflated)."""
     suffix = path.suffix.lower()
-    if suffix not in (*_READERS, ".zip"):
+    if suffix not in SUFFIXES:
         raise SourceError(f"{path}: not a .json, .html or .zip notes file")
     try:
         data = read_at_most(path, limit)
@@ -36,13 +30,24 @@ def read_file(path: Path, tab: str | None = None, limit: int = DEFAULT_LIMIT) ->
         ) from None
     except OSError as error:
         raise SourceError(f"cannot read notes file {path}: {error.strerror}") from None
-    if suffix == ".zip":
-        document = read_zip_export(data, name=str(path), limit=limit)
-    else:
-        document = _READERS[suffix](data, name=str(path))
+    document = _read(suffix, data, str(path), limit)
     # A file's revision is its content: a hand-edited export may keep the revisionId it had.
     document = dataclasses.replace(document, revision=content_revision(data))
     return select_tab(document, tab, str(path)) if tab else document
+
+
+def _read(suffix: str, data: bytes, name: str, limit: int) -> Document:
+    """The reader of a suffix, imported when a file of that kind is read (the HTML readers
+    need BeautifulSoup; a JSON export does not)."""
+    if suffix == ".json":
+        from syncer.sources.docs_json import read_docs_json
+
+        return read_docs_json(data, name=name)
+    from syncer.sources.html_export import read_html_export, read_zip_export
+
+    if suffix == ".zip":
+        return read_zip_export(data, name=name, limit=limit)
+    return read_html_export(data, name=name)
 
 
 def content_revision(data: bytes) -> str:
