@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from syncer import cli
+from syncer.doctor.steps import Outcome, clock_result, utc_now
+from syncer.sources.google import GoogleDocsClient
+from syncer.sources.google_auth import credentials_kind, credentials_origin, load_credentials
 from tests.e2e.live import DOC_ID, EXAMPLE, HOME, TITLE
-from tests.fakes.google import FakeGoogle
+from tests.fakes.google import SERVICE_ACCOUNT, FakeGoogle
 
 
 def write_config(tmp_path: Path, google: FakeGoogle, target: str) -> Path:
@@ -243,3 +246,28 @@ def test_check_fails_a_token_served_as_the_anonymous_user(config, confluence, ca
     monkeypatch.setenv("CONFLUENCE_TOKEN", "expired")
     code, lines, _ = check(config, capsys)
     assert code == 1 and "took the request as anonymous" in lines["Confluence credentials"]
+
+
+# --- the Google doctor's helpers against the fake --------------------------------------
+
+
+def test_credentials_say_their_kind_and_where_they_came_from(google, tmp_path, monkeypatch):
+    key = google.service_account_file(tmp_path)
+    wif = google.external_account_file(tmp_path)
+    assert credentials_kind(load_credentials(key, None)) == f"service account {SERVICE_ACCOUNT}"
+    assert "workload identity federation" in credentials_kind(load_credentials(wif, None))
+    assert credentials_origin(key) == f"[source] credentials ({key})"
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(wif))
+    assert credentials_origin(None) == f"GOOGLE_APPLICATION_CREDENTIALS ({wif})"
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS")
+    assert credentials_origin(None) == "Application Default Credentials"
+
+
+def test_google_s_date_is_kept_from_the_sign_in_on(google, tmp_path):
+    google.clock_offset = -3600
+    source = GoogleDocsClient(
+        DOC_ID, load_credentials(google.service_account_file(tmp_path), None), google.url
+    )
+    source.sign_in()
+    result = clock_result("Google", source.last_date, utc_now)
+    assert result.status == Outcome.FAIL and "ahead of Google's" in result.text

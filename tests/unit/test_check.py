@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import json
 import platform
 from pathlib import Path
 
@@ -23,20 +22,16 @@ from syncer.doctor.steps import (
     Unknown,
     chain,
     clock_result,
-    utc_now,
     with_advice,
 )
 from syncer.errors import AuthError, PageError, SourceError
 from syncer.model import Meeting
 from syncer.settings import FileSettings, load_settings
 from syncer.source import FileSource
-from syncer.sources.google import GoogleDocsClient
-from syncer.sources.google_auth import credentials_kind, credentials_origin, load_credentials
 from syncer.stores.base import Page
 from syncer.stores.confluence import CloudPages, DataCenterPages, PageRef
 from syncer.stores.confluence.api import ConfluenceApi
 from syncer.stores.local import LocalPageStore
-from tests.fakes.google import SERVICE_ACCOUNT, FakeGoogle
 
 BASE = "https://wiki.example.org"
 NOW = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
@@ -332,37 +327,3 @@ def test_a_refusal_says_what_each_variable_must_hold():
     assert "id.atlassian.com" in cloud_hint and "not your password" in cloud_hint
     assert "personal access token" in credentials_hint(Credentials(pat="p"), "datacenter")
     assert "CONFLUENCE_TOKEN" in credentials_hint(Credentials("u", "p"), "datacenter")
-
-
-# --- Google --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def google():
-    with FakeGoogle() as fake:
-        fake.add_document(json.loads(EXAMPLE.read_text()))
-        yield fake
-
-
-def test_credentials_say_their_kind_and_where_they_came_from(google, tmp_path, monkeypatch):
-    key = google.service_account_file(tmp_path)
-    wif = google.external_account_file(tmp_path)
-    assert credentials_kind(load_credentials(key, None)) == f"service account {SERVICE_ACCOUNT}"
-    assert "workload identity federation" in credentials_kind(load_credentials(wif, None))
-    assert credentials_origin(key) == f"[source] credentials ({key})"
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(wif))
-    assert credentials_origin(None) == f"GOOGLE_APPLICATION_CREDENTIALS ({wif})"
-    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS")
-    assert credentials_origin(None) == "Application Default Credentials"
-
-
-def test_google_s_date_is_kept_from_the_sign_in_on(google, tmp_path):
-    google.clock_offset = -3600
-    source = GoogleDocsClient(
-        json.loads(EXAMPLE.read_text())["documentId"],
-        load_credentials(google.service_account_file(tmp_path), None),
-        google.url,
-    )
-    source.sign_in()
-    result = clock_result("Google", source.last_date, utc_now)
-    assert result.status == Outcome.FAIL and "ahead of Google's" in result.text
