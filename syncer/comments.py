@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from syncer.reading import Node, name_of
+from syncer.xhtml import Node, name_of
 
 _AC = "urn:confluence:ac"
 _MARKER = f"{{{_AC}}}inline-comment-marker"

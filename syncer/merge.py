@@ -25,10 +25,10 @@ from syncer.comments import Comment, anchored, comments_in
 from syncer.fingerprint import FORM, FORMS, meeting_fingerprint
 from syncer.model import Meeting
 from syncer.page_view import PageView, Section
-from syncer.reading import PAGE_FORM, Node, reader_form, section_hash
+from syncer.reading import PAGE_FORM, reader_form, section_hash
 from syncer.state import SectionRecord
 from syncer.status import Status
-from syncer.xhtml import digest, parse_fragment
+from syncer.xhtml import Node, digest, parse_fragment
 
 
 @dataclass(frozen=True)

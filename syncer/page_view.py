@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from syncer.dates import read_date
 from syncer.errors import PageError
-from syncer.reading import Node, name_of, reader_form
-from syncer.xhtml import element_spans, parse_fragment
+from syncer.reading import reader_form
+from syncer.xhtml import Node, element_spans, name_of, parse_fragment
 from syncer.xml_text import legal
 
 DEFAULT_HEADING_LEVEL = 2

@@ -18,12 +18,17 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from lxml import etree
-
-from syncer.xhtml import canonical_v1, digest, parse_fragment
-
-Node = etree._Element
-Part = str | Node  # mixed content: text, or an element (whose tail comes as the next part)
+from syncer.xhtml import (
+    Node,
+    Part,
+    canonical_v1,
+    digest,
+    mixed,
+    name_of,
+    parse_fragment,
+    prefixed,
+    siblings,
+)
 
 _NS = "urn:confluence:"
 _SPACES = re.compile(r"[\s\u00a0]+")
@@ -53,40 +58,6 @@ _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockq
 _BLOCKS |= {"pre", "hr", "ac:task-list", "ac:layout", "ac:layout-section", "ac:layout-cell"}
 _BLOCKS |= {"ac:adf-extension"}
 INLINE_MACROS = {"status", "anchor", "jira", "mathinline"}
-
-
-def name_of(node: Node) -> str:
-    """``p``, ``ac:link``: an element's name with the prefix it has in storage format."""
-    if not isinstance(node.tag, str):
-        return ""
-    return _prefixed(node.tag)
-
-
-def _prefixed(qualified: str) -> str:
-    if qualified.startswith("{" + _NS):
-        namespace, local = qualified[len(_NS) + 1 :].split("}", 1)
-        return f"{namespace}:{local}"
-    return qualified.rpartition("}")[2]
-
-
-def mixed(node: Node) -> list[Part]:
-    """An element's content in order: its text, each child, each child's tail."""
-    parts: list[Part] = [node.text] if node.text else []
-    for child in node:
-        parts.append(child)
-        if child.tail:
-            parts.append(child.tail)
-    return parts
-
-
-def siblings(nodes: Sequence[Node]) -> list[Part]:
-    """A run of sibling elements with the text after each, as the content of one container."""
-    parts: list[Part] = []
-    for node in nodes:
-        parts.append(node)
-        if node.tail:
-            parts.append(node.tail)
-    return parts
 
 
 PAGE_FORM = 2
@@ -400,7 +371,7 @@ def _attributes(node: Node, layout: set[str] | frozenset[str] = frozenset()) -> 
     """The attributes a reader's view depends on, in name order, as `` k="v"`` text."""
     kept = []
     for key, value in node.attrib.items():
-        name = _prefixed(str(key))
+        name = prefixed(str(key))
         if name in _VOLATILE or name in layout or _DEFAULTS.get(name) == value:
             continue
         if name == "data-layout" and value == "default":

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from syncer.errors import EXIT_OK
+from syncer.parse import DateWarning
 from syncer.plan import ConflictView, Outcomes, PagePlan, Plan, changed_pages, counts
 from syncer.status import PageAction, Status
 from syncer.stores.base import Page
@@ -187,47 +188,50 @@ def plan_json(
         {
             "source": plan.source,
             "dry_run": written is None,
-            "pages": [
-                {
-                    "title": page.title,
-                    "action": page.action,
-                    "version": page.current.version if page.current else None,
-                    "message": page.version_message() if page.merge.changed else None,
-                    "saved_version": _saved_version(page, saved),
-                    "meetings": [
-                        {"date": d.date.isoformat(), "status": d.status, "reason": d.reason}
-                        for d in page.merge.decisions
-                    ],
-                    "blocked": list(page.merge.blocked),
-                    "notes": list(page.merge.notes),
-                }
-                for page in plan.pages
-            ],
-            "conflicts": [
-                {
-                    "title": view.title,
-                    "date": view.date.isoformat(),
-                    "synced_version": view.base_version,
-                    "synced": storage_markdown(view.base) if view.base is not None else None,
-                    "doc": storage_markdown(view.doc),
-                    "page": storage_markdown(view.page),
-                }
-                for view in views
-            ],
+            "pages": [_page_json(page, saved) for page in plan.pages],
+            "conflicts": [_conflict_json(view) for view in views],
             "omitted": list(plan.omitted),
-            "warnings": [
-                {
-                    "heading": warning.heading,
-                    "tab": warning.tab,
-                    "problem": warning.problem,
-                    "filed_under": warning.filed_under and warning.filed_under.isoformat(),
-                    "message": warning.message(),
-                }
-                for warning in plan.warnings
-            ],
+            "warnings": [_warning_json(warning) for warning in plan.warnings],
         },
         indent=2,
     )
+
+
+def _page_json(page: PagePlan, saved: dict[str, Page | None]) -> dict[str, object]:
+    return {
+        "title": page.title,
+        "action": page.action,
+        "version": page.current.version if page.current else None,
+        "message": page.version_message() if page.merge.changed else None,
+        "saved_version": _saved_version(page, saved),
+        "meetings": [
+            {"date": d.date.isoformat(), "status": d.status, "reason": d.reason}
+            for d in page.merge.decisions
+        ],
+        "blocked": list(page.merge.blocked),
+        "notes": list(page.merge.notes),
+    }
+
+
+def _conflict_json(view: ConflictView) -> dict[str, object]:
+    return {
+        "title": view.title,
+        "date": view.date.isoformat(),
+        "synced_version": view.base_version,
+        "synced": storage_markdown(view.base) if view.base is not None else None,
+        "doc": storage_markdown(view.doc),
+        "page": storage_markdown(view.page),
+    }
+
+
+def _warning_json(warning: DateWarning) -> dict[str, object]:
+    return {
+        "heading": warning.heading,
+        "tab": warning.tab,
+        "problem": warning.problem,
+        "filed_under": warning.filed_under and warning.filed_under.isoformat(),
+        "message": warning.message(),
+    }
 
 
 def _saved_version(page: PagePlan, saved: dict[str, Page | None]) -> int | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import html.entities
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -29,9 +29,48 @@ _PREFIX = re.compile(r"(?:</?|\s)([A-Za-z_][\w.-]*):[A-Za-z_]")
 _SPACES = re.compile(r"[\s\u00a0]+")
 # Attributes Confluence adds or rewrites on save; they carry no meaning for a comparison.
 _VOLATILE = re.compile(r"(macro-id|local-id|version-at-save|data-[\w-]+|schema-version)$")
+_NS = "urn:confluence:"
 _PARSER = etree.XMLParser(
     resolve_entities=False, huge_tree=True, remove_comments=True, remove_pis=True
 )
+
+
+Node = etree._Element
+Part = str | Node  # mixed content: text, or an element (whose tail comes as the next part)
+
+
+def name_of(node: Node) -> str:
+    """``p``, ``ac:link``: an element's name with the prefix it has in storage format."""
+    if not isinstance(node.tag, str):
+        return ""
+    return prefixed(node.tag)
+
+
+def prefixed(qualified: str) -> str:
+    if qualified.startswith("{" + _NS):
+        namespace, local = qualified[len(_NS) + 1 :].split("}", 1)
+        return f"{namespace}:{local}"
+    return qualified.rpartition("}")[2]
+
+
+def mixed(node: Node) -> list[Part]:
+    """An element's content in order: its text, each child, each child's tail."""
+    parts: list[Part] = [node.text] if node.text else []
+    for child in node:
+        parts.append(child)
+        if child.tail:
+            parts.append(child.tail)
+    return parts
+
+
+def siblings(nodes: Sequence[Node]) -> list[Part]:
+    """A run of sibling elements with the text after each, as the content of one container."""
+    parts: list[Part] = []
+    for node in nodes:
+        parts.append(node)
+        if node.tail:
+            parts.append(node.tail)
+    return parts
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from syncer.errors import ConfigError
 from syncer.files import MB, TooLarge, read_at_most
 from syncer.parse import DEFAULT_ALIASES, INTENTS, ParseOptions
 from syncer.render import People, person_key
-from syncer.settings import values
 from syncer.settings.confluence_url import confluence_url
 from syncer.settings.environment import ENV_CREDENTIALS, confluence_credentials, google_key_path
 from syncer.settings.schema import Table, read_tables
@@ -30,6 +29,7 @@ from syncer.settings.shapes import (
     SourceSettings,
     TargetSettings,
 )
+from syncer.settings.values import At, path
 from syncer.sources import SUFFIXES as SOURCE_SUFFIXES
 
 CONFIG_FILE_LIMIT = MB
@@ -163,8 +163,8 @@ def _target(
     if url is None:
         return None
     if url.startswith("file:"):
-        at = values.At("[target] url", base, problems)
-        folder = values.path(url.removeprefix("file:"), at)
+        at = At("[target] url", base, problems)
+        folder = path(url.removeprefix("file:"), at)
         return FolderSettings(folder) if folder is not None else None
     if not url.startswith(("http://", "https://")):
         problems.append(f'[target] url must be "file:PATH" or a Confluence base URL, not {url!r}')

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import syncer.settings.values as values
 from syncer.deadline import REQUEST_SECONDS
 from syncer.files import DEFAULT_LIMIT
 from syncer.parse import INTENTS
-from syncer.settings import values
 from syncer.settings.shapes import UTC
 from syncer.settings.values import At
 

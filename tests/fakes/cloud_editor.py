@@ -22,8 +22,7 @@ import random
 
 from lxml import etree
 
-from syncer.reading import name_of
-from syncer.xhtml import parse_fragment
+from syncer.xhtml import name_of, parse_fragment
 
 _BLOCK_IDS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote"}
 _CELL_IDS = {"tr", "th", "td"}

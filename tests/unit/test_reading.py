@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from syncer.reading import name_of, reader_form_text
+from syncer.reading import reader_form_text
 from syncer.render import render_meeting
-from syncer.xhtml import parse_fragment
+from syncer.xhtml import name_of, parse_fragment
 from tests.fakes.cloud_editor import saved_in_cloud_editor
 from tests.unit.test_properties import meetings
 
