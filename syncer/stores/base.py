@@ -42,6 +42,12 @@ class PageStore(Protocol):
     def version_body(self, page: Page, version: int) -> str | None:
         """The body of an earlier version of the page, or None if it is no longer kept."""
 
+    def attachments(self, page: Page) -> set[str]:
+        """The names of the files attached to the page."""
+
+    def attach(self, page: Page, name: str, data: bytes, media_type: str) -> None:
+        """Attach a file to the page (a new version of one of that name), notifying nobody."""
+
     def minor_edits(self) -> PageStore:
         """The same store (one connection), writing minor edits that notify nobody."""
 

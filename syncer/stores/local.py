@@ -89,6 +89,22 @@ class LocalPageStore:
             self._write_meta(page.title, meta)
         return Page(page.title, page.body, page.version, state)
 
+    def attachments(self, page: Page) -> set[str]:
+        folder = self._attachments_folder(page.title)
+        return (
+            {path.name for path in folder.iterdir() if path.is_file()} if folder.is_dir() else set()
+        )
+
+    def attach(self, page: Page, name: str, data: bytes, media_type: str) -> None:
+        """Beside the page, in ``<title>.attachments/``."""
+        folder = self._attachments_folder(page.title)
+        with self._locked(page.title):
+            folder.mkdir(parents=True, exist_ok=True)
+            _atomic_write(folder / name, data)
+
+    def _attachments_folder(self, title: str) -> Path:
+        return self._path(title, ".attachments")
+
     def version_body(self, page: Page, version: int) -> str | None:
         try:
             return self._old(page.title, version).read_text(encoding="utf-8")
@@ -145,7 +161,7 @@ class LocalPageStore:
             log.info("another run is writing to %s: waiting for it to finish", self.folder)
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         self._lock = descriptor
-        for folder in (self.folder, self.folder / ".history"):
+        for folder in (self.folder, self.folder / ".history", *self.folder.glob("*.attachments")):
             for leftover in folder.glob(f"{TEMPORARY_PREFIX}*"):
                 leftover.unlink(missing_ok=True)
 
@@ -204,7 +220,7 @@ class LocalPageStore:
         return self._path(title, f".{version}.xhtml", self.folder / ".history")
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, text: str | bytes) -> None:
     """Write whole or not at all, with the mode the file has (a new one: what the umask
     gives, as for any file created in the folder; not the 0600 of a temporary file)."""
     mode = _mode(path)
@@ -212,8 +228,9 @@ def _atomic_write(path: Path, text: str) -> None:
         dir=path.parent, prefix=TEMPORARY_PREFIX, suffix=path.suffix
     )
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
             os.fchmod(file.fileno(), mode)
         os.replace(temporary, path)
     except BaseException:

@@ -19,6 +19,7 @@ class _Stored:
     page: Page
     history: dict[int, str] = field(default_factory=dict)
     labels: set[str] = field(default_factory=set)
+    files: dict[str, bytes] = field(default_factory=dict)
     minor: dict[int, bool] = field(default_factory=dict)  # version → written as a minor edit
 
 
@@ -70,6 +71,12 @@ class MemoryPageStore:
     def version_body(self, page: Page, version: int) -> str | None:
         stored = self.pages.get(page.title)
         return stored.history.get(version) if stored else None
+
+    def attachments(self, page: Page) -> set[str]:
+        return set(self.pages[page.title].files)
+
+    def attach(self, page: Page, name: str, data: bytes, media_type: str) -> None:
+        self.pages[page.title].files[name] = data
 
     def labels_of(self, title: str) -> set[str]:
         return set(self.pages[title].labels)

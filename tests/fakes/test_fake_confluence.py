@@ -661,3 +661,39 @@ def test_a_data_center_may_leave_the_property_expansion_out(datacenter):
     page = client(datacenter).get(f"rest/api/content/{page_id}", params=params)
     assert "properties" not in page.get("metadata", {})
     assert client(datacenter).get(f"rest/api/content/{page_id}/property/{KEY}")["value"]
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+def upload(fake: FakeConfluence, page_id: str, method: str, name: str, data: bytes, **headers):
+    auth = (fake.username, fake.api_token) if fake.deployment == "cloud" else None
+    sent = {"Authorization": f"Bearer {fake.pat}"} if fake.deployment == "datacenter" else {}
+    return requests.request(
+        method,
+        f"{fake.url}/rest/api/content/{page_id}/child/attachment",
+        auth=auth,
+        headers={**sent, **headers},
+        files={"file": (name, data, "image/png")},
+        data={"minorEdit": "true"},
+        timeout=5,
+    )
+
+
+def test_an_upload_without_the_xsrf_header_is_refused(fake):
+    page_id = fake.add_page(SPACE, "T", "<p/>")
+    assert upload(fake, page_id, "PUT", "a.png", b"x").status_code == 403
+    assert fake.attachment(page_id, "a.png") is None
+
+
+@pytest.mark.parametrize("token", ["no-check", "nocheck"])
+def test_post_adds_a_new_file_only_and_put_also_stores_a_new_version(fake, token):
+    page_id = fake.add_page(SPACE, "T", "<p/>")
+    header = {"X-Atlassian-Token": token}
+    assert upload(fake, page_id, "POST", "a.png", b"one", **header).status_code == 200
+    again = upload(fake, page_id, "POST", "a.png", b"two", **header)
+    assert again.status_code == 400 and "same file name" in again.text
+    assert upload(fake, page_id, "PUT", "a.png", b"two", **header).status_code == 200
+    stored = fake.attachment(page_id, "a.png")
+    assert (stored.number, stored.data, stored.minor) == (2, b"two", True)
+    assert fake.notifications == []

@@ -36,6 +36,7 @@ class Backend:
     person_saves: Callable[[str, str], None]
     labels: Callable[[str], set[str]]
     quiet: Callable[[str], bool | None]  # the last write was a minor edit (None: no such thing)
+    attached: Callable[[str, str], bytes | None]  # a file attached to a page, as stored
 
 
 def memory(tmp_path: Path) -> Iterator[Backend]:
@@ -46,7 +47,10 @@ def memory(tmp_path: Path) -> Iterator[Backend]:
         assert page is not None
         return store.minor_edit(title, page.version)
 
-    yield Backend(store, store.person_saves, store.labels_of, quiet)
+    def attached(title: str, name: str) -> bytes | None:
+        return store.pages[title].files.get(name)
+
+    yield Backend(store, store.person_saves, store.labels_of, quiet, attached)
 
 
 def folder(tmp_path: Path) -> Iterator[Backend]:
@@ -61,7 +65,11 @@ def folder(tmp_path: Path) -> Iterator[Backend]:
         meta = json.loads((tmp_path / "archive" / f"{title}.meta.json").read_text())
         return set(meta.get("labels", []))
 
-    yield Backend(store, person_saves, labels, lambda title: None)
+    def attached(title: str, name: str) -> bytes | None:
+        path = tmp_path / "archive" / f"{title}.attachments" / name
+        return path.read_bytes() if path.exists() else None
+
+    yield Backend(store, person_saves, labels, lambda title: None, attached)
 
 
 def confluence(deployment: str) -> Callable[[Path], Iterator[Backend]]:
@@ -89,7 +97,13 @@ def confluence(deployment: str) -> Callable[[Path], Iterator[Backend]]:
                 page = stored(title)
                 return page.current().minorEdit if deployment == "datacenter" else None
 
-            yield Backend(store, person_saves, lambda title: set(stored(title).labels), quiet)
+            def attached(title: str, name: str) -> bytes | None:
+                version = fake.attachment(stored(title).id, name)
+                assert version is None or version.minor  # uploads notify nobody
+                return version.data if version else None
+
+            labels = lambda title: set(stored(title).labels)  # noqa: E731
+            yield Backend(store, person_saves, labels, quiet, attached)
 
     return backend
 
@@ -199,3 +213,20 @@ def test_a_run_holds_the_store_and_counts_its_requests(backend, request):
         backend.store.create(TITLE, "<p>v1</p>", SyncState(), "m")
     over_http = request.node.callspec.params["backend"] in ("cloud", "datacenter")
     assert (backend.store.requests > before) == over_http
+
+
+def test_files_are_attached_to_a_page_and_listed(backend):
+    page = backend.store.create(TITLE, "<p>v1</p>", SyncState(), "m")
+    assert backend.store.attachments(page) == set()
+    backend.store.attach(page, "image-3fa9c2d1.png", b"\x89PNG one", "image/png")
+    backend.store.attach(page, "image-77aa01bc.jpg", b"\xff\xd8 two", "image/jpeg")
+    assert backend.store.attachments(page) == {"image-3fa9c2d1.png", "image-77aa01bc.jpg"}
+    assert backend.attached(TITLE, "image-3fa9c2d1.png") == b"\x89PNG one"
+
+
+def test_attaching_a_name_again_stores_the_new_bytes(backend):
+    page = backend.store.create(TITLE, "<p>v1</p>", SyncState(), "m")
+    backend.store.attach(page, "diagram.png", b"old", "image/png")
+    backend.store.attach(page, "diagram.png", b"new", "image/png")
+    assert backend.store.attachments(page) == {"diagram.png"}
+    assert backend.attached(TITLE, "diagram.png") == b"new"

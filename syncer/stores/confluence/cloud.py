@@ -103,6 +103,9 @@ class CloudPages(ConfluencePages):
                 f" {self.space} and lift any edit restriction on the page"
             ) from None
 
+    def _attachments_request(self, page: Page) -> tuple[str, dict[str, Any]]:
+        return f"api/v2/pages/{id_of(page)}/attachments", {"limit": 250}
+
     def _version_request(self, page: Page, version: int) -> tuple[str, dict[str, Any]]:
         return f"api/v2/pages/{id_of(page)}", {"version": version, "body-format": "storage"}
 

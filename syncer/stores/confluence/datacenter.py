@@ -72,6 +72,9 @@ class DataCenterPages(ConfluencePages):
             "body": {"storage": {"value": body, "representation": "storage"}},
         }
 
+    def _attachments_request(self, page: Page) -> tuple[str, dict[str, Any]]:
+        return f"rest/api/content/{id_of(page)}/child/attachment", {"limit": 200}
+
     def _version_request(self, page: Page, version: int) -> tuple[str, dict[str, Any]]:
         params = {"status": "historical", "version": version, "expand": "body.storage"}
         return f"rest/api/content/{id_of(page)}", params

@@ -118,6 +118,27 @@ class ConfluencePages:
     def save_state(self, page: Page, state: SyncState) -> Page:
         return self._with_state(page, state)
 
+    def attach(self, page: Page, name: str, data: bytes, media_type: str) -> None:
+        """Through v1 on both (v2 has no upload); a failure is one line naming the file."""
+        path = f"rest/api/content/{id_of(page)}/child/attachment"
+        try:
+            self.api.upload(path, name, data, media_type)
+        except PageError as error:
+            raise PageError(
+                f"cannot attach {name} to '{page.title}', so the page is not written: {error}"
+            ) from None
+
+    def attachments(self, page: Page) -> set[str]:
+        path, params = self._attachments_request(page)
+        return {
+            str(item["title"])
+            for item in self.api.results(path, params)
+            if isinstance(item.get("title"), str)
+        }
+
+    def _attachments_request(self, page: Page) -> tuple[str, dict[str, Any]]:
+        raise NotImplementedError
+
     def version_body(self, page: Page, version: int) -> str | None:
         try:
             path, params = self._version_request(page, version)

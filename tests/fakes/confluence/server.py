@@ -51,6 +51,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus, urlsplit
 
+from tests.fakes.confluence.attachments import AttachmentApi, AttachmentVersion
 from tests.fakes.confluence.state import (
     PageVersion,
     Space,
@@ -81,7 +82,7 @@ from tests.fakes.recorder import record
 # --- the fake ----------------------------------------------------------------------------
 
 
-class FakeConfluence(V1Api, V2Api, LocalServer):
+class FakeConfluence(V1Api, V2Api, AttachmentApi, LocalServer):
     """``with FakeConfluence(deployment="cloud") as fake:`` a server on a free port."""
 
     def __init__(self, deployment: str = "cloud", context: str | None = None) -> None:
@@ -105,7 +106,10 @@ class FakeConfluence(V1Api, V2Api, LocalServer):
         self.expands_properties = True
         self.anonymous_access = False
         self.display_name = "Notes Bot"
-        self.notifications: list[tuple[str, int]] = []
+        self.notifications: list[tuple[str, int | str]] = []
+        self.attachments: dict[
+            str, dict[str, list[AttachmentVersion]]
+        ] = {}  # page → name → versions
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.on_before_put: Callable[[StoredPage], None] | None = None
         self._failures: list[_Failure] = []
@@ -270,7 +274,8 @@ class FakeConfluence(V1Api, V2Api, LocalServer):
             return _error(api, 401, "Client must be authenticated to access this resource.")
         if api == "v1" and self.v1_removed and not _v1_kept(method, rest):
             return _error(api, 410, "This deprecated endpoint has been removed.")
-        request = _Request(method, rest, query, raw, user == "anonymous", tuple(query_pairs))
+        sent = {str(k).lower(): str(v) for k, v in headers.items()}
+        request = _Request(method, rest, query, raw, user == "anonymous", tuple(query_pairs), sent)
         if method != "GET" and (self.read_only or request.anonymous):
             if api == "v2":  # v2 documents no 403: "does not have the needed permissions"
                 return _error(api, 404, "The user does not have the needed permissions")

@@ -82,6 +82,7 @@ class _Request:
     raw: bytes
     anonymous: bool = False  # Data Center served it as the anonymous user
     pairs: tuple[tuple[str, str], ...] = ()  # the query as sent, repeated names kept
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
 
     def values(self, name: str) -> list[str]:
         """A multi-valued parameter, repeated (``status=a&status=b``) or comma-separated."""

@@ -42,6 +42,7 @@ class V1Api:
             ("POST", r"/content/(\d+)/label", self._v1_add_labels),
             ("GET", r"/space/([^/]+)", self._v1_space),
             ("GET", r"/user/current", self._v1_current_user),
+            *self._attachment_routes(),
         ]
         return [(m, re.compile(p), h) for m, p, h in table]
 

@@ -45,6 +45,7 @@ class V2Api:
             ("GET", r"/pages/(\d+)/properties/([^/]+)", self._v2_get_property),
             ("PUT", r"/pages/(\d+)/properties/([^/]+)", self._v2_put_property),
             ("DELETE", r"/pages/(\d+)/properties/([^/]+)", self._v2_delete_property),
+            ("GET", r"/pages/(\d+)/attachments", self._v2_page_attachments),
         ]
         return [(m, re.compile(p), h) for m, p, h in table]
 
