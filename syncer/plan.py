@@ -56,13 +56,15 @@ class PagePlan:
 
 @dataclass(frozen=True)
 class Plan:
-    """Every page a run touches, what the source left out on purpose, and the headings that
-    look like dates but were not read as dates (``warnings``)."""
+    """Every page a run touches, what the source left out on purpose, the headings that look
+    like dates but were not read as dates (``warnings``), and whether its edits are minor
+    ones that notify nobody (``minor``; False where there is no one to notify either)."""
 
     source: str
     pages: tuple[PagePlan, ...]
     omitted: tuple[str, ...] = ()
     warnings: tuple[DateWarning, ...] = ()
+    minor: bool = False
 
     def with_pages(self, pages: Iterable[PagePlan]) -> Plan:
         return replace(self, pages=tuple(pages))

@@ -21,7 +21,7 @@ def summary_lines(plan: Plan, every: bool = True) -> Iterable[str]:
     if not plan.pages:
         yield f"{plan.source}: no dated meetings found; nothing to write"
     for page in plan.pages:
-        yield f"{page.title}: {page.action} ({counts(page)})"
+        yield f"{page.title}: {page.action}{_how(plan, page)} ({counts(page)})"
         for decision in page.merge.decisions:
             if every or decision.status.listed:
                 label = decision.status.label
@@ -32,6 +32,16 @@ def summary_lines(plan: Plan, every: bool = True) -> Iterable[str]:
         yield f"note: {note}"
     for warning in plan.warnings:
         yield f"warning: {warning.message()}"
+
+
+def _how(plan: Plan, page: PagePlan) -> str:
+    """How a page is written, where it is: an update as a minor edit that notifies nobody (a
+    new page is news to the space's watchers whatever the run asks)."""
+    return " as a minor edit" if _minor_update(plan.minor, page) else ""
+
+
+def _minor_update(minor: bool, page: PagePlan) -> bool:
+    return minor and page.action == PageAction.UPDATE
 
 
 def conflict_lines(views: Iterable[ConflictView], colour: bool = False) -> Iterable[str]:
@@ -118,7 +128,8 @@ def markdown_report(
     saved = {page.title: text for page, text in _saved_texts(written)}
     for page in plan.pages:
         result = f" ({saved[page.title]})" if page.title in saved else ""
-        out += [f"### {_cell(page.title)}: {page.action}{result}", "", counts(page), ""]
+        heading = f"### {_cell(page.title)}: {page.action}{_how(plan, page)}{result}"
+        out += [heading, "", counts(page), ""]
         out += ["| Meeting | Decision | Why |", "|---|---|---|"]
         out += [
             f"| {d.date.isoformat()} | {d.status.label} | {_cell(d.reason)} |"
@@ -188,7 +199,7 @@ def plan_json(
         {
             "source": plan.source,
             "dry_run": written is None,
-            "pages": [_page_json(page, saved) for page in plan.pages],
+            "pages": [_page_json(page, saved, plan.minor) for page in plan.pages],
             "conflicts": [_conflict_json(view) for view in views],
             "omitted": list(plan.omitted),
             "warnings": [_warning_json(warning) for warning in plan.warnings],
@@ -197,12 +208,15 @@ def plan_json(
     )
 
 
-def _page_json(page: PagePlan, saved: dict[str, Page | None]) -> dict[str, object]:
+def _page_json(
+    page: PagePlan, saved: dict[str, Page | None], plan_minor: bool
+) -> dict[str, object]:
     return {
         "title": page.title,
         "action": page.action,
         "version": page.current.version if page.current else None,
         "message": page.version_message() if page.merge.changed else None,
+        "minor_edit": _minor_update(plan_minor, page),
         "saved_version": _saved_version(page, saved),
         "meetings": [
             {"date": d.date.isoformat(), "status": d.status, "reason": d.reason}

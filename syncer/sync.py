@@ -7,6 +7,7 @@ and an exit code; everything between is here. Writes that lose a race to another
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Mapping
@@ -83,6 +84,7 @@ def _run(request: RunRequest) -> RunResult:
     document = request.source.read()
     log.debug("read %s, revision %s", request.source.name, document.revision or "unknown")
     plan = planner.plan(document, request.source.name, _window(request))
+    plan = dataclasses.replace(plan, minor=_quiet(request))
     for warning in plan.warnings:
         log.warning("%s", warning.message())
     for note in plan.notes():
@@ -128,12 +130,23 @@ def _still_typing(request: RunRequest) -> str | None:
     return f"{request.source.name} was edited {minutes} min ago (quiet_minutes = {quiet})"
 
 
+def _quiet(request: RunRequest) -> bool:
+    """Whether the run's edits are minor ones: asked for (``--minor``, a backfill) or
+    configured (``[target] notify = false``), where they exist (not on Cloud, whose v2 pages
+    API has no minor edit; a folder notifies nobody either way)."""
+    target = request.settings.target
+    wanted = request.minor or (isinstance(target, ConfluenceSettings) and not target.notify)
+    return isinstance(target, ConfluenceSettings) and not target.cloud and wanted
+
+
 def _minor_edit_notes(request: RunRequest) -> list[str]:
     target = request.settings.target
     if not isinstance(target, ConfluenceSettings) or not target.cloud:
         return []
     if request.minor or not target.notify:
-        asked = "--minor" if request.minor else "[target] notify = false"
+        asked = "[target] notify = false"
+        if request.minor:
+            asked = "a backfill's minor edits" if request.backfill else "--minor"
         return [
             f"Confluence Cloud's v2 pages API has no minor edit, so {asked} cannot be"
             " honoured: the watchers of the pages this run writes will be notified"

@@ -106,7 +106,12 @@ def _open(args: argparse.Namespace) -> Opened:
     settings = _settings(args)
     _register_secrets(settings)
     source = open_source(settings)
-    return settings, source, open_store(settings, minor=getattr(args, "minor", False))
+    return settings, source, open_store(settings, minor=_minor(args))
+
+
+def _minor(args: argparse.Namespace) -> bool:
+    """Minor edits, notifying nobody: asked for, or a backfill's (old notes are no news)."""
+    return bool(getattr(args, "minor", False) or not getattr(args, "notify", True))
 
 
 def _register_secrets(settings: Settings) -> None:
@@ -158,7 +163,7 @@ def _command(
         force=Force.of(args.force or ()),
         since=args.since,
         until=args.until,
-        minor=args.minor,
+        minor=_minor(args),
         watch=progress_of(logs) if args.command == "backfill" else unwatched,
     )
     result = run(request)

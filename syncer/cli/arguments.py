@@ -24,10 +24,15 @@ def parser() -> argparse.ArgumentParser:
     )
     backfill.add_argument("--since", type=_date, metavar="DATE", help="only meetings on or after")
     backfill.add_argument("--until", type=_date, metavar="DATE", help="only meetings on or before")
+    backfill.add_argument(
+        "--notify",
+        action="store_true",
+        help="normal edits that notify watchers (a backfill writes minor edits by default)",
+    )
     sync.add_argument(
         "--now", action="store_true", help="publish even if the doc was edited a moment ago"
     )
-    sync.set_defaults(since=None, until=None)
+    sync.set_defaults(since=None, until=None, notify=True)
     backfill.set_defaults(now=True)
     for command in (sync, backfill, check):
         command.add_argument("--config", type=Path, required=True, metavar="FILE")
