@@ -19,9 +19,13 @@ from syncer.model import (
     SUPERSCRIPT,
     UNDERLINE,
     Block,
+    CodeBlock,
+    Footnote,
+    FootnoteRef,
     LineBreak,
     ListItem,
     Paragraph,
+    Rule,
     Table,
     Text,
     plain_text,
@@ -214,14 +218,21 @@ def test_line_breaks_right_after_links() -> None:
     assert blocks[2].inlines == (Text("I’m not a "), *expected)
 
 
-def test_code_block_markers_are_gone() -> None:
+def test_code_blocks_keep_every_space_and_line_and_lose_their_markers() -> None:
     blocks = fixture_blocks("code-blocks")
-    lines = texts(blocks)
-    assert "for (const i = 0; i < someList.length; i++) {" in lines
-    assert "doSomething(someList[i]);" in lines
-    assert not any(c in line for line in lines for c in "\uec02\uec03")
-    assert all(lines), "a paragraph holding only a marker is left out"
-    assert run(blocks, 'let whatever = "hello"').marks == {CODE}
+    assert [b.text for b in blocks if isinstance(b, CodeBlock)] == [
+        "Consecutive lines\nThat are monospaced,\nWhether multi-paragraph or not,\n"
+        "Are turned into code blocks.",
+        "for (const i = 0; i < someList.length; i++) {\n  doSomething(someList[i]);\n}\n\n"
+        "// ^^ Blank lines in the block should be ok ^^",
+        'let whatever = "hello"',
+    ]
+    assert texts(blocks) == [
+        "This is a test of block-level code formatting.",
+        "Also, actual “code blocks” become Markdown code blocks:",
+        "And a block with no language:",
+        "OK?",
+    ]
 
 
 def test_every_fixture_reads_without_empty_blocks_or_layout_whitespace() -> None:
@@ -262,7 +273,8 @@ def test_compact_and_pretty_printed_exports_read_the_same() -> None:
                 Text("the", frozenset({BOLD})),
                 Text(" release", frozenset({BOLD, ITALIC})),
                 Text("."),
-            )
+            ),
+            list_id="abc",
         ),
         ListItem(
             (
@@ -272,7 +284,9 @@ def test_compact_and_pretty_printed_exports_read_the_same() -> None:
                 Text("next line"),
             ),
             level=1,
+            list_id="abc",
         ),
+        Rule(),
     )
 
 
@@ -300,14 +314,17 @@ def test_comments_are_left_out_and_counted() -> None:
     assert document.omitted == ("2 comments left out",)
 
 
-def test_footnotes_are_left_out_and_counted() -> None:
+def test_footnotes_are_read_with_their_references_and_the_line_above_them_is_no_rule() -> None:
     body = (
-        '<p><span>Fact</span><sup><a href="#ftnt1" id="ftnt_ref1">[1]</a></sup></p><hr>'
-        '<div><p><a href="#ftnt_ref1" id="ftnt1">[1]</a><span>&nbsp;Source.</span></p></div>'
+        '<p><span>Fact</span><sup><a href="#ftnt1" id="ftnt_ref1">[1]</a></sup><span>&nbsp;'
+        'stands</span></p><hr><div><p><a href="#ftnt_ref1" id="ftnt1">[1]</a>'
+        "<span>&nbsp;Source.</span></p></div>"
     )
     document = read_html_export(export(body))
-    assert document.tabs[0].blocks == (Paragraph((Text("Fact"),)),)
-    assert document.omitted == ("1 footnote left out",)
+    fact = (Text("Fact"), FootnoteRef("ftnt1"), Text(" stands"))
+    assert document.tabs[0].blocks == (Paragraph(fact),)
+    assert document.footnotes == (Footnote("ftnt1", (Paragraph((Text("Source."),)),)),)
+    assert document.omitted == ()
 
 
 def test_page_header_and_footer_divs_are_not_notes() -> None:
