@@ -13,10 +13,8 @@ from typing import Any
 from tests.fidelity.source_json import tab_parts
 
 ROOT = Path(__file__).parents[1] / "fixtures"
-FILES = sorted(
-    [*ROOT.glob("real-docs/*.json"), *ROOT.glob("real-docs/*.html")]
-    + list(ROOT.glob("google-html-export/*.export.html"))
-)
+FOLDERS = ("real-docs/*.json", "real-docs/*.html", "google-html-export/*.export.html")
+FILES = sorted(path for pattern in FOLDERS for path in ROOT.glob(pattern))
 PLACES = ("front", "list")
 DATE = "2023-12-20"
 HEADING = {
