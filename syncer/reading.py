@@ -209,8 +209,15 @@ def _tasks(node: Node) -> Iterator[str]:
             if name == "ac:task-status":
                 status = _squash("".join(part.itertext())).strip()
             elif name == "ac:task-body":
-                body = _inline(mixed(part))
+                body = _task_body(mixed(part))
         yield f"<ac:task><ac:task-status>{status}</ac:task-status>{body}</ac:task>"
+
+
+def _task_body(parts: list[Part]) -> str:
+    """A task's text; what is nested under it (a list, tasks) reads as the blocks it is."""
+    if any(not isinstance(part, str) and _is_block(part) for part in parts):
+        return "".join(_blocks(parts))
+    return _inline(parts)
 
 
 # --- macros --------------------------------------------------------------------------------

@@ -167,18 +167,27 @@ def _code_macro(text: str) -> str:
 
 
 def _footnote(number: int, note: tuple[BodyBlock, ...], context: _Context) -> str:
-    """A note as a paragraph led by its number, where the reference's link lands."""
+    """A note as paragraphs, the first led by its number, where the reference's link lands.
+    A heading in a note is a bold paragraph: a heading there could end the section."""
     anchor = (
         '<ac:structured-macro ac:name="anchor">'
         f'<ac:parameter ac:name="">{escape(context.anchor(str(number)))}</ac:parameter>'
         f"</ac:structured-macro><sup>{number}</sup> "
     )
-    first, rest = (note[0], note[1:]) if note else (None, ())
-    if isinstance(first, Paragraph) and not first.heading:
-        lead = f"<p>{anchor}{render_inlines(first.inlines, context.people, context)}</p>"
-    else:
-        lead, rest = f"<p>{anchor}</p>", note
-    return lead + "".join(_block(block, context) for block in rest)
+    first = note[0] if note and isinstance(note[0], Paragraph) else None
+    lead = f"<p>{anchor}{_note_text(first, context) if first else ''}</p>"
+    return lead + "".join(_note_block(block, context) for block in note[1 if first else 0 :])
+
+
+def _note_block(block: BodyBlock, context: _Context) -> str:
+    if isinstance(block, Paragraph):
+        return f"<p>{_note_text(block, context)}</p>"
+    return _block(block, context)
+
+
+def _note_text(block: Paragraph, context: _Context) -> str:
+    content = render_inlines(block.inlines, context.people, context)
+    return f"<strong>{content}</strong>" if block.heading and content else content
 
 
 def status_macro(intent: str) -> str:
