@@ -12,6 +12,7 @@ from syncer.model import Document
 from syncer.parse import parse_document
 from syncer.reading import reader_form_text
 from syncer.render import render_meeting
+from syncer.sources import select_tab
 from syncer.sources.docs_json import read_docs_data, read_docs_json
 from syncer.sources.html_export import read_html_export
 from tests.unit.test_docs_json import LISTS, item, legacy, para, run, table
@@ -156,6 +157,7 @@ def test_6_a_footnote_is_a_note_at_the_end_of_its_meeting_linked_from_its_number
         " Per the contract.</p>"
     )
     assert document.omitted == ()
+    assert select_tab(document, "Arch Hours notes", "notes.json").footnotes == document.footnotes
 
 
 # --- 7. inline styles ------------------------------------------------------------------------
