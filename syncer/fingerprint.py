@@ -139,7 +139,12 @@ def _form1(value: Any) -> Any:
 
 
 def _form1_all(values: tuple[Any, ...]) -> list[Any]:
-    return [_form1(value) for value in _as_first_read(values)]
+    if any(isinstance(value, _LATER) for value in values):
+        values = tuple(_as_first_read(values))
+    return [_form1(value) for value in values]
+
+
+_LATER = (CodeBlock, FootnoteRef, Footnotes, Rule)  # what the first release never read
 
 
 def _as_first_read(values: tuple[Any, ...]) -> list[Any]:

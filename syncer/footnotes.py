@@ -15,6 +15,7 @@ from syncer.model import Block, FootnoteRef, Inline, ItemList, ListItem, Paragra
 
 # What a block of a document's table cell may be: a source's block (or a list, once parsed).
 _Held = TypeVar("_Held", bound=Block | ItemList)
+_Text = TypeVar("_Text", bound=Paragraph | ListItem)
 
 
 class FootnoteNumbers:
@@ -30,12 +31,15 @@ class FootnoteNumbers:
         return [self.block(block) for block in blocks]
 
     def block(self, block: _Held) -> _Held:
-        if isinstance(block, Paragraph | ListItem) and _refers(block.inlines):
-            return dataclasses.replace(block, inlines=self.inlines(block.inlines))
+        if isinstance(block, Paragraph | ListItem):
+            return self.with_numbers(block) if _refers(block.inlines) else block
         if isinstance(block, Table):
             cells = (tuple(tuple(map(self.block, cell)) for cell in row) for row in block.rows)
             return dataclasses.replace(block, rows=tuple(cells))
         return block
+
+    def with_numbers(self, block: _Text) -> _Text:
+        return dataclasses.replace(block, inlines=self.inlines(block.inlines))
 
     def inlines(self, inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         return tuple(self.number(i) if isinstance(i, FootnoteRef) else i for i in inlines)
@@ -48,4 +52,4 @@ class FootnoteNumbers:
 
 
 def _refers(inlines: tuple[Inline, ...]) -> bool:
-    return any(isinstance(inline, FootnoteRef) for inline in inlines)
+    return any(type(inline) is FootnoteRef for inline in inlines)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -193,9 +192,12 @@ def _lists(run: list[ListItem], options: ParseOptions | None) -> tuple[ItemList,
     if options is None:
         return lists
     return tuple(
-        dataclasses.replace(top, items=tuple(_topic(item, options) for item in top.items))
-        for top in lists
+        ItemList(tuple(_topic(item, options) for item in top.items), *_kind(top)) for top in lists
     )
+
+
+def _kind(found: ItemList) -> tuple[bool, int, bool]:
+    return found.ordered, found.start, found.tasks
 
 
 def _table(table: Table) -> Table:

@@ -34,11 +34,15 @@ class DocsLists:
 
     definitions: Json
     counters: dict[str, list[int | None]] = field(default_factory=dict)  # None: not begun
+    levels: dict[tuple[str | None, int], Json] = field(default_factory=dict)  # looked up
 
     def level(self, list_id: str | None, level: int) -> Json:
-        found = self.definitions.get(list_id) if list_id is not None else None
-        levels = ((found or {}).get("listProperties") or {}).get("nestingLevels") or []
-        return (levels[level] or {}) if 0 <= level < len(levels) else {}
+        if (list_id, level) not in self.levels:
+            found = self.definitions.get(list_id) if list_id is not None else None
+            nesting = ((found or {}).get("listProperties") or {}).get("nestingLevels") or []
+            defined = (nesting[level] or {}) if 0 <= level < len(nesting) else {}
+            self.levels[(list_id, level)] = defined
+        return self.levels[(list_id, level)]
 
     def ordered(self, list_id: str | None, level: int) -> bool:
         """Numbered levels have a ``glyphType``; bulleted ones a ``glyphSymbol``."""
