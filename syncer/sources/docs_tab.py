@@ -71,8 +71,11 @@ class TabReader:
     def paragraph(self, paragraph: Json) -> list[Read]:
         """A paragraph; a horizontal rule in it splits it where it stands."""
         self.count_floating(paragraph)
+        elements = paragraph.get("elements") or []
+        if not any("horizontalRule" in element for element in elements):
+            return [self.text(paragraph)]
         parts: list[list[Json]] = [[]]
-        for element in paragraph.get("elements") or []:
+        for element in elements:
             if "horizontalRule" in element and not suggested(element["horizontalRule"]):
                 parts.append([])
             else:
@@ -118,7 +121,8 @@ class TabReader:
 
     def code_line(self, elements: list[Json], inlines: tuple[Inline, ...]) -> CodeLine | None:
         """The paragraph as a line of code: between Google's markers, or all monospace."""
-        raw = "".join(_kind(e)[1].get("content") or "" for e in elements if "textRun" in e)
+        runs = (e["textRun"] for e in elements if "textRun" in e)
+        raw = "".join(run.get("content") or "" for run in runs if not suggested(run))
         opens, closes = OPENS in raw, CLOSES in raw
         if not (self.in_code or opens or all_code(inlines)):
             return None

@@ -367,3 +367,41 @@ def test_bytes_that_are_not_a_zip_name_the_file() -> None:
     with pytest.raises(SourceError, match=r"^notes\.zip: not a zip file") as caught:
         read_zip_export(b"<html><body><p>hi</p></body></html>", name="notes.zip")
     assert "\n" not in str(caught.value)
+
+
+# --- lists as their style sheet defines them ---------------------------------------------------
+
+NUMBERED_CSS = (
+    '.lst-kix_h-0>li:before{content:"" counter(lst-ctn-kix_h-0,decimal) ". "}'
+    '.lst-kix_h-1>li:before{content:"" counter(lst-ctn-kix_h-0,decimal) "." '
+    'counter(lst-ctn-kix_h-1,lower-roman) " "}'
+    "ol.lst-kix_h-0.start{counter-reset:lst-ctn-kix_h-0 4}"
+)
+
+
+def test_a_heading_docs_numbers_is_a_heading_with_the_number_its_style_sheet_draws() -> None:
+    body = (
+        '<ol class="lst-kix_h-0 start"><li><h2><span>Scope</span></h2></li></ol>'
+        '<ol class="lst-kix_h-1 start" start="1"><li><h3><span>Terms</span></h3></li>'
+        "<li><h3><span>Limits</span></h3></li></ol>"
+    )
+    blocks = read_html_export(export(body, NUMBERED_CSS)).tabs[0].blocks
+    assert blocks == (
+        Paragraph((Text("5. Scope"),), 2),
+        Paragraph((Text("5.i Terms"),), 3),
+        Paragraph((Text("5.ii Limits"),), 3),
+    )
+
+
+def test_numbering_without_a_start_attribute_goes_on_from_the_same_list() -> None:
+    body = (
+        '<ol class="lst-kix_n-0 start"><li><span>a</span></li><li><span></span></li></ol>'
+        '<p><span>between</span></p><ol class="lst-kix_n-0"><li><span>c</span></li></ol>'
+        '<ol class="lst-kix_n-0 start"><li><span>again</span></li></ol>'
+    )
+    items = [b for b in read_html_export(export(body)).tabs[0].blocks if isinstance(b, ListItem)]
+    assert [(plain_text(i.inlines), i.number, i.list_id) for i in items] == [
+        ("a", 1, "n"),
+        ("c", 3, "n"),  # the empty item took number 2, as in Docs
+        ("again", 1, "n"),
+    ]
