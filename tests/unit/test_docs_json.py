@@ -187,6 +187,41 @@ def test_numbered_levels_are_ordered_and_bullets_are_not() -> None:
     assert [(b.level, b.ordered) for b in result] == [(0, True), (1, True), (0, False), (0, False)]
 
 
+def test_numbers_run_per_level_and_restart_under_each_item_above() -> None:
+    numbered = "kix.numbers"
+    result = blocks(
+        item(run("one"), list_id=numbered),
+        item(run("one.a"), list_id=numbered, level=1),
+        item(run("one.b"), list_id=numbered, level=1),
+        para(run("between")),
+        item(run("two"), list_id=numbered),
+        item(run("two.a"), list_id=numbered, level=1),
+        item(run("dot")),
+    )
+    shown = [(plain_text(b.inlines), b.number) for b in result if isinstance(b, ListItem)]
+    assert shown == [("one", 1), ("one.a", 1), ("one.b", 2), ("two", 2), ("two.a", 1), ("dot", 0)]
+
+
+def test_a_numbered_heading_shows_the_number_its_format_gives() -> None:
+    outline = {
+        "listProperties": {
+            "nestingLevels": [
+                {"glyphType": "UPPER_ROMAN", "glyphFormat": "%0.", "startNumber": 3},
+                {"glyphType": "DECIMAL", "glyphFormat": "%0.%1"},
+            ]
+        }
+    }
+    doc = legacy(
+        para(run("Scope"), style="HEADING_1", bullet={"listId": "kix.o"}),
+        para(run("Terms"), style="HEADING_2", bullet={"listId": "kix.o", "nestingLevel": 1}),
+        lists={"kix.o": outline},
+    )
+    assert [plain_text(b.inlines) for b in read(doc).tabs[0].blocks] == [
+        "III. Scope",
+        "III.1 Terms",
+    ]
+
+
 def test_level_beyond_the_list_definition_is_a_bullet() -> None:
     (result,) = blocks(item(run("deep"), list_id="kix.numbers", level=5))
     assert result == ListItem((Text("deep"),), level=5, ordered=False, list_id="kix.numbers")
