@@ -126,13 +126,7 @@ class ExportReader:
         elif found[1] == "cmnt":
             self.left_out["cmnt"] += 1
         else:
-            read = [
-                block
-                for child in div.children
-                if isinstance(child, Tag)
-                for block in self.blocks(child)
-            ]
-            self.footnotes.append(Footnote(f"{self.key}ftnt{found[2]}", self.gathered(read)))
+            self.footnotes.append(Footnote(f"{self.key}ftnt{found[2]}", self.content(div)))
 
     def list_items(self, node: Tag) -> Iterator[Read]:
         """Docs writes lists flat, the level in the class. A list nested in an item (HTML
@@ -201,14 +195,18 @@ class ExportReader:
                 for c, td in enumerate(row)
                 if (s := _span(r, c, td))
             )
-            shown = tuple(tuple(self.cell(td) for td in row) for row in cells)
+            shown = tuple(tuple(self.content(td) for td in row) for row in cells)
             return Table(shown, spans)
         finally:
             self.depth -= 1
 
-    def cell(self, td: Tag) -> tuple[Block, ...]:
+    def content(self, holder: Tag) -> tuple[Block, ...]:
+        """The blocks of a cell or a footnote."""
         read = [
-            block for child in td.children if isinstance(child, Tag) for block in self.blocks(child)
+            block
+            for child in holder.children
+            if isinstance(child, Tag)
+            for block in self.blocks(child)
         ]
         return self.gathered(read)
 
