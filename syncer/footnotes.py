@@ -52,4 +52,4 @@ class FootnoteNumbers:
 
 
 def _refers(inlines: tuple[Inline, ...]) -> bool:
-    return any(type(inline) is FootnoteRef for inline in inlines)
+    return FootnoteRef in map(type, inlines)

@@ -31,8 +31,8 @@ def _lists(run: Sequence[ListItem], depth: int) -> tuple[ItemList, ...]:
         if group and not _continues(group[-1][0], head):
             lists.append(_list(group))
             group = []
-        children = _lists(run[start + 1 : end], depth + 1)
-        group.append((head, Item(head.inlines, children, done=head.checked is True)))
+        children = _lists(run[start + 1 : end], depth + 1) if end > start + 1 else ()
+        group.append((head, Item(head.inlines, children, head.checked is True)))
         start = end
     if group:
         lists.append(_list(group))

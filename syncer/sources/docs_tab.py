@@ -87,7 +87,7 @@ class TabReader:
 
     def text(self, paragraph: Json) -> Read:
         elements = paragraph.get("elements") or []
-        before = sum(self.left_out.values())
+        before = self.left_out.total()
         inlines = self.inlines(elements)
         style = (paragraph.get("paragraphStyle") or {}).get("namedStyleType", "")
         heading, bullet = _HEADINGS.get(style, 0), paragraph.get("bullet")
@@ -97,7 +97,7 @@ class TabReader:
         if code is not None:
             return code
         if not inlines:
-            return Empty(left_out=sum(self.left_out.values()) > before)
+            return Empty(left_out=self.left_out.total() > before)
         return Paragraph(inlines, heading)
 
     def list_entry(self, bullet: Json, inlines: tuple[Inline, ...], heading: int) -> Read:

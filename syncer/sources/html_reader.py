@@ -97,14 +97,14 @@ class ExportReader:
         return []
 
     def paragraph(self, node: Tag, heading: int) -> Read:
-        before = sum(self.left_out.values())
+        before = self.left_out.total()
         raw = self.runs(node)
         code = None if heading else self.code_line(raw)
         if code is not None:
             return code
         inlines = tidy(raw)
         if not inlines:
-            return Empty(left_out=sum(self.left_out.values()) > before)
+            return Empty(left_out=self.left_out.total() > before)
         return Paragraph(inlines, heading)
 
     def code_line(self, raw: list[Inline]) -> CodeLine | None:
