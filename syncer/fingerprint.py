@@ -7,7 +7,9 @@ a hash is always checked with the form that made it (the state records which).
 
 - Form 1, the first release's: every value as a list of its class name and its fields in
   their order then. Kept so that state written by that release is still read right.
-- Form 2: named fields and the form's number, in a JSON object with sorted keys.
+- Form 2: named fields and the form's number, in a JSON object with sorted keys. A field
+  added to the model later is written only where it differs from its default, so a meeting
+  that does not use it keeps the hash it had; form 1 leaves such fields out altogether.
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ import json
 from typing import Any
 
 from syncer.model import (
+    CODE,
+    CodeBlock,
     DateChip,
+    FootnoteRef,
+    Footnotes,
     Inline,
     Item,
     ItemList,
@@ -25,6 +31,7 @@ from syncer.model import (
     Meeting,
     MeetingBlock,
     Paragraph,
+    Rule,
     Table,
     Text,
     Topic,
@@ -57,14 +64,35 @@ def _block(block: MeetingBlock | Item | Topic) -> dict[str, Any]:
     if isinstance(block, Paragraph):
         return {"paragraph": {"heading": block.heading, "inlines": _inlines(block.inlines)}}
     if isinstance(block, ItemList):
-        return {"list": {"ordered": block.ordered, "items": _blocks(block.items)}}
+        extra = {"start": block.start, "tasks": block.tasks}
+        return {"list": {"ordered": block.ordered, "items": _blocks(block.items), **_set(extra)}}
     if isinstance(block, Table):
         rows = [[_blocks(cell) for cell in row] for row in block.rows]
-        return {"table": {"rows": rows}}
-    item = {"inlines": _inlines(block.inlines), "children": _blocks(block.children)}
-    if isinstance(block, Topic):
-        return {"topic": {**item, "tags": list(block.tags), "presenter": block.presenter}}
-    return {"item": item}
+        spans = [[s.row, s.cell, s.columns, s.rows] for s in block.spans]
+        return {"table": {"rows": rows, **_set({"spans": spans})}}
+    if isinstance(block, CodeBlock):
+        return {"code": block.text}
+    if isinstance(block, Rule):
+        return {"rule": True}
+    if isinstance(block, Footnotes):
+        return {"footnotes": [_blocks(note) for note in block.notes]}
+    return _item(block)
+
+
+def _item(item: Item | Topic) -> dict[str, Any]:
+    fields = {"inlines": _inlines(item.inlines), "children": _blocks(item.children)}
+    fields |= _set({"done": item.done})
+    if isinstance(item, Topic):
+        return {"topic": {**fields, "tags": list(item.tags), "presenter": item.presenter}}
+    return {"item": fields}
+
+
+_DEFAULTS: dict[str, Any] = {"start": 1, "tasks": False, "spans": [], "done": False}
+
+
+def _set(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields added after form 2 was pinned, where they are not their default."""
+    return {key: value for key, value in fields.items() if value != _DEFAULTS[key]}
 
 
 def _inlines(inlines: tuple[Inline, ...]) -> list[dict[str, Any]]:
@@ -76,6 +104,8 @@ def _inline(inline: Inline) -> dict[str, Any]:
         return {"text": inline.text, "marks": sorted(inline.marks), "link": inline.link}
     if isinstance(inline, DateChip):
         return {"date": inline.date.isoformat(), "display": inline.display}
+    if isinstance(inline, FootnoteRef):
+        return {"footnote": inline.key}
     return {"break": True}
 
 
@@ -83,7 +113,7 @@ def _inline(inline: Inline) -> dict[str, Any]:
 
 
 def _form1_meeting(meeting: Meeting) -> list[Any]:
-    return ["Meeting", meeting.date.isoformat(), [_form1(block) for block in meeting.blocks]]
+    return ["Meeting", meeting.date.isoformat(), _form1_all(meeting.blocks)]
 
 
 def _form1(value: Any) -> Any:
@@ -109,4 +139,31 @@ def _form1(value: Any) -> Any:
 
 
 def _form1_all(values: tuple[Any, ...]) -> list[Any]:
+    if any(isinstance(value, _LATER) for value in values):
+        values = tuple(_as_first_read(values))
     return [_form1(value) for value in values]
+
+
+_LATER = (CodeBlock, FootnoteRef, Footnotes, Rule)  # what the first release never read
+
+
+def _as_first_read(values: tuple[Any, ...]) -> list[Any]:
+    """The values as the first release read the same doc: it left out footnotes and rules,
+    read a code block's lines as paragraphs of code, and joined the runs around what it
+    left out."""
+    out: list[Any] = []
+    skipped = False
+    for value in values:
+        if isinstance(value, CodeBlock):
+            lines = (line for line in value.text.split("\n") if line.strip())
+            out += [Paragraph((Text(line, frozenset({CODE})),)) for line in lines]
+        elif isinstance(value, Text) and skipped and out and _same_look(out[-1], value):
+            out[-1] = Text(out[-1].text + value.text, value.marks, value.link)
+        elif not isinstance(value, FootnoteRef | Footnotes | Rule):
+            out.append(value)
+        skipped = isinstance(value, FootnoteRef)
+    return out
+
+
+def _same_look(before: Any, text: Text) -> bool:
+    return isinstance(before, Text) and (before.marks, before.link) == (text.marks, text.link)

@@ -43,7 +43,16 @@ class DateChip:
     display: str
 
 
-Inline = Text | LineBreak | DateChip
+@dataclass(frozen=True)
+class FootnoteRef:
+    """Where a footnote is referenced. In a ``Document`` its ``key`` names the source's
+    footnote (``Document.footnotes``); in a ``Meeting`` it is the footnote's number there,
+    since the parser numbers each meeting's footnotes from 1."""
+
+    key: str
+
+
+Inline = Text | LineBreak | DateChip | FootnoteRef
 
 
 @dataclass(frozen=True)
@@ -56,21 +65,65 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ListItem:
-    """One flat list entry as a source sees it; the parser rebuilds nesting from ``level``."""
+    """One flat list entry as a source sees it; the parser rebuilds nesting from ``level``.
+
+    ``list_id`` names the list it belongs to in the source ("" when the source does not say):
+    a new list starts where it changes. ``number`` is the number Google shows on a numbered
+    item (0 when unknown), so that numbering continues across paragraphs as it does there.
+    ``checked`` is None for a bulleted or numbered item, True or False for a checklist's."""
 
     inlines: tuple[Inline, ...]
     level: int = 0
     ordered: bool = False
+    list_id: str = ""
+    number: int = 0
+    checked: bool | None = None
+
+
+@dataclass(frozen=True)
+class CellSpan:
+    """A merged cell: ``row`` and ``cell`` are its place in ``Table.rows`` (covered cells are
+    not there), ``columns`` and ``rows`` how far it reaches."""
+
+    row: int
+    cell: int
+    columns: int = 1
+    rows: int = 1
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table: rows of cells, each cell a sequence of blocks (nested lists once parsed)."""
+    """A table: rows of cells, each cell a sequence of blocks (nested lists once parsed), and
+    the spans of its merged cells."""
 
     rows: tuple[tuple[tuple[Block | ItemList, ...], ...], ...]
+    spans: tuple[CellSpan, ...] = ()
+
+    def span(self, row: int, cell: int) -> CellSpan | None:
+        return next((s for s in self.spans if (s.row, s.cell) == (row, cell)), None)
 
 
-Block = Paragraph | ListItem | Table
+@dataclass(frozen=True)
+class CodeBlock:
+    """A code block: its text with every space and line as written."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal rule."""
+
+
+Block = Paragraph | ListItem | Table | CodeBlock | Rule
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote's text, as the blocks a source read from it."""
+
+    key: str
+    blocks: tuple[Block, ...]
 
 
 @dataclass(frozen=True)
@@ -88,6 +141,7 @@ class Document:
     tabs: tuple[Tab, ...]
     omitted: tuple[str, ...] = ()
     revision: str | None = None
+    footnotes: tuple[Footnote, ...] = ()
 
 
 # --- parsed meetings -------------------------------------------------------------------------
@@ -95,10 +149,12 @@ class Document:
 
 @dataclass(frozen=True)
 class Item:
-    """A nested note: its text and the lists nested under it."""
+    """A nested note: its text and the lists nested under it; ``done`` for a checked item of
+    a checklist."""
 
     inlines: tuple[Inline, ...]
     children: tuple[ItemList, ...] = ()
+    done: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,17 +170,33 @@ class Topic:
     children: tuple[ItemList, ...] = ()
     tags: tuple[str, ...] = ()
     presenter: str | None = None
+    done: bool = False
 
 
 @dataclass(frozen=True)
 class ItemList:
-    """A bulleted or numbered list; at the top of a meeting its items are ``Topic``s."""
+    """A bulleted, numbered or check list; at the top of a meeting its items are ``Topic``s.
+    A numbered list shows ``start`` on its first item; a checklist (``tasks``) has no
+    numbers, its items are done or not."""
 
     items: tuple[Item | Topic, ...]
     ordered: bool = False
+    start: int = 1
+    tasks: bool = False
 
 
-MeetingBlock = Paragraph | ItemList | Table
+# A block of a meeting's body, of a table cell or of a footnote.
+BodyBlock = Paragraph | ItemList | Table | CodeBlock | Rule
+
+
+@dataclass(frozen=True)
+class Footnotes:
+    """The footnotes of a meeting, at its end: note ``n`` is ``notes[n - 1]``."""
+
+    notes: tuple[tuple[BodyBlock, ...], ...]
+
+
+MeetingBlock = BodyBlock | Footnotes
 
 
 @dataclass(frozen=True)
@@ -154,6 +226,6 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(inline.text)
         elif isinstance(inline, DateChip):
             parts.append(inline.display)
-        else:
+        elif isinstance(inline, LineBreak):
             parts.append("\n")
     return "".join(parts)

@@ -8,16 +8,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from syncer.dates import DateReading, reading, starts_with_date
+from syncer.footnotes import FootnoteNumbers
+from syncer.lists import nested_lists
 from syncer.model import (
     Block,
+    BodyBlock,
     DateChip,
     Document,
+    Footnotes,
     Inline,
     Item,
     ItemList,
     ListItem,
     Meeting,
-    MeetingBlock,
     Paragraph,
     Tab,
     Table,
@@ -86,17 +89,29 @@ def parse_document(document: Document, options: ParseOptions | None = None) -> t
 def read_meetings(document: Document, options: ParseOptions | None = None) -> Parsed:
     """The meetings, as ``parse_document``, with a warning for each date-like heading."""
     options = options or ParseOptions()
-    by_date: dict[dt.date, Meeting] = {}
+    bodies: dict[dt.date, list[list[Block]]] = {}
     warnings: list[DateWarning] = []
     for tab in document.tabs:
-        for meeting in _meetings_of(tab, options, warnings):
-            earlier = by_date.get(meeting.date)
-            by_date[meeting.date] = (
-                meeting
-                if earlier is None
-                else Meeting(meeting.date, earlier.blocks + meeting.blocks)
-            )
-    return Parsed(tuple(by_date.values()), tuple(warnings))
+        for date, body in _bodies_of(tab, options, warnings):
+            bodies.setdefault(date, []).append(body)
+    texts = {note.key: note.blocks for note in document.footnotes}
+    meetings = (_meeting(date, parts, texts, options) for date, parts in bodies.items())
+    return Parsed(tuple(meetings), tuple(warnings))
+
+
+def _meeting(
+    date: dt.date,
+    parts: list[list[Block]],
+    texts: Mapping[str, tuple[Block, ...]],
+    options: ParseOptions,
+) -> Meeting:
+    """One meeting from the parts of the doc under its date (one per time it is written),
+    its footnotes numbered through all of them and gathered at its end."""
+    footnotes = FootnoteNumbers(texts)
+    body = tuple(block for part in parts for block in _structure(footnotes.blocks(part), options))
+    if not footnotes.notes:
+        return Meeting(date, body)
+    return Meeting(date, (*body, Footnotes(tuple(_structure(n, None) for n in footnotes.notes))))
 
 
 def meeting_date(block: Block, options: ParseOptions) -> DateReading:
@@ -129,14 +144,17 @@ def _heading_text(inline: Inline) -> str:
     return inline.date.isoformat() if isinstance(inline, DateChip) else ""
 
 
-def _meetings_of(tab: Tab, options: ParseOptions, warnings: list[DateWarning]) -> Iterable[Meeting]:
+def _bodies_of(
+    tab: Tab, options: ParseOptions, warnings: list[DateWarning]
+) -> Iterable[tuple[dt.date, list[Block]]]:
+    """Each dated part of a tab: its date and the blocks under it."""
     date: dt.date | None = None
     body: list[Block] = []
     for block in tab.blocks:
         found = meeting_date(block, options)
         if found.date is not None:
             if date is not None:
-                yield Meeting(date, _structure(body, options))
+                yield date, body
             date, body = found.date, []
             continue
         if found.problem and isinstance(block, Paragraph):
@@ -145,22 +163,22 @@ def _meetings_of(tab: Tab, options: ParseOptions, warnings: list[DateWarning]) -
         if date is not None:
             body.append(block)
     if date is not None:
-        yield Meeting(date, _structure(body, options))
+        yield date, body
 
 
 def _structure(
     blocks: Iterable[Block | ItemList], options: ParseOptions | None
-) -> tuple[MeetingBlock, ...]:
+) -> tuple[BodyBlock, ...]:
     """Group runs of flat list items into nested lists; with options, top items are topics.
     A list already nested (``Table`` cells may hold one) is kept as it is."""
-    result: list[MeetingBlock] = []
+    result: list[BodyBlock] = []
     run: list[ListItem] = []
     for block in [*blocks, None]:
         if isinstance(block, ListItem):
             run.append(block)
             continue
         if run:
-            result.append(_list(run, options))
+            result.extend(_lists(run, options))
             run = []
         if isinstance(block, Table):
             result.append(_table(block))
@@ -169,33 +187,26 @@ def _structure(
     return tuple(result)
 
 
-def _list(run: list[ListItem], options: ParseOptions | None) -> ItemList:
-    items = _nest(run, 0)
-    top = items if options is None else tuple(_topic(item, options) for item in items)
-    return ItemList(top, run[0].ordered)
+def _lists(run: list[ListItem], options: ParseOptions | None) -> tuple[ItemList, ...]:
+    lists = nested_lists(run)
+    if options is None:
+        return lists
+    return tuple(
+        ItemList(tuple(_topic(item, options) for item in top.items), *_kind(top)) for top in lists
+    )
+
+
+def _kind(found: ItemList) -> tuple[bool, int, bool]:
+    return found.ordered, found.start, found.tasks
 
 
 def _table(table: Table) -> Table:
     """Cells keep their lists nested, but a list in a cell holds notes, not topics."""
-    return Table(tuple(tuple(_structure(cell, None) for cell in row) for row in table.rows))
+    rows = tuple(tuple(_structure(cell, None) for cell in row) for row in table.rows)
+    return Table(rows, table.spans)
 
 
-def _nest(run: list[ListItem], depth: int) -> tuple[Item, ...]:
-    """Rebuild nesting from levels; a level deeper than one step nests one step."""
-    items: list[Item] = []
-    start = 0
-    while start < len(run):
-        end = start + 1
-        while end < len(run) and run[end].level > depth:
-            end += 1
-        children = run[start + 1 : end]
-        nested = (ItemList(_nest(children, depth + 1), children[0].ordered),) if children else ()
-        items.append(Item(run[start].inlines, nested))
-        start = end
-    return tuple(items)
-
-
-def _topic(item: Item, options: ParseOptions) -> Topic:
+def _topic(item: Item | Topic, options: ParseOptions) -> Topic:
     """Split a top-level item into its intent tags, its presenter and its remaining text."""
     head = _leading_text(item.inlines)
     tags: list[str] = []
@@ -214,7 +225,7 @@ def _topic(item: Item, options: ParseOptions) -> Topic:
     if named:
         presenter = named.group(1).strip()
     inlines = _lstrip(_cut(item.inlines, cuts)) if cuts else item.inlines
-    return Topic(inlines, item.children, tuple(tags), presenter)
+    return Topic(inlines, item.children, tuple(tags), presenter, item.done)
 
 
 def _leading_text(inlines: tuple[Inline, ...]) -> str:

@@ -18,26 +18,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from syncer.xhtml import (
-    Node,
-    Part,
-    canonical_v1,
-    digest,
-    mixed,
-    name_of,
-    parse_fragment,
-    prefixed,
-    siblings,
-)
+from syncer import reader_markup as markup
+from syncer.xhtml import Node, Part, canonical_v1, digest, mixed, name_of, parse_fragment, siblings
 
-_NS = "urn:confluence:"
-_SPACES = re.compile(r"[\s\u00a0]+")
-# Attributes an editor adds or rewrites by itself, whichever element carries them.
-_VOLATILE = {"local-id", "ac:local-id", "ri:local-id", "ac:macro-id", "ac:schema-version"}
-_VOLATILE |= {"ri:version-at-save", "id"}
+_NS = markup.NS
 # Table layout: widths, layout modes and the old editor's classes are not content.
 _TABLE_LAYOUT = {"data-layout", "data-table-width", "class", "style", "width", "border"}
-_DEFAULTS = {"start": "1", "colspan": "1", "rowspan": "1"}
 _MARKS = {
     "strong": "strong",
     "b": "strong",
@@ -118,33 +104,35 @@ def _is_block(node: Node) -> bool:
 def _block(node: Node) -> Iterator[str]:
     name = name_of(node)
     if name == "p" or re.fullmatch(r"h[1-6]", name):
-        yield from _paragraph(name, _attributes(node), mixed(node))
+        yield from _paragraph(name, markup.attributes(node), mixed(node))
     elif name in ("ul", "ol"):
-        yield _element(name, _attributes(node), "".join(_items(node)))
+        yield markup.element(name, markup.attributes(node), "".join(_items(node)))
     elif name == "table":
-        yield _element(name, _attributes(node, _TABLE_LAYOUT), "".join(_rows(node)))
+        yield markup.element(name, markup.attributes(node, _TABLE_LAYOUT), "".join(_rows(node)))
     elif name == "ac:task-list":
-        yield _element(name, "", "".join(_tasks(node)))
+        yield markup.element(name, "", "".join(_tasks(node)))
     elif name == "ac:structured-macro":
         yield _macro(node)
     elif name == "hr":
         yield "<hr/>"
     elif name == "pre":
-        yield _element(name, _attributes(node), _escape("".join(node.itertext())))
+        yield markup.element(
+            name, markup.attributes(node), markup.escaped("".join(node.itertext()))
+        )
     else:
-        yield _element(name, _attributes(node), "".join(_blocks(mixed(node))))
+        yield markup.element(name, markup.attributes(node), "".join(_blocks(mixed(node))))
 
 
 def _paragraph(name: str, attributes: str, parts: list[Part]) -> Iterator[str]:
     content = _inline(parts)
     if content:
-        yield _element(name, attributes, content)
+        yield markup.element(name, attributes, content)
 
 
 def _items(node: Node) -> Iterator[str]:
     for child in node:
         if name_of(child) == "li":
-            yield _element("li", _attributes(child), "".join(_blocks(mixed(child))))
+            yield markup.element("li", markup.attributes(child), "".join(_blocks(mixed(child))))
         elif isinstance(child.tag, str):
             yield from _block(child)
 
@@ -157,7 +145,7 @@ def _rows(node: Node) -> Iterator[str]:
             yield from _rows(child)
         elif name == "tr":
             cells = "".join(_cells(child))
-            yield _element("tr", _attributes(child), cells)
+            yield markup.element("tr", markup.attributes(child), cells)
         elif name not in ("colgroup", "col", ""):
             yield from _block(child)
 
@@ -166,7 +154,7 @@ def _cells(row: Node) -> Iterator[str]:
     for cell in row:
         name = name_of(cell)
         if name in ("td", "th"):
-            yield _element(name, _attributes(cell), "".join(_blocks(mixed(cell))))
+            yield markup.element(name, markup.attributes(cell), "".join(_blocks(mixed(cell))))
 
 
 def _tasks(node: Node) -> Iterator[str]:
@@ -178,10 +166,17 @@ def _tasks(node: Node) -> Iterator[str]:
         for part in task:
             name = name_of(part)
             if name == "ac:task-status":
-                status = _squash("".join(part.itertext())).strip()
+                status = markup.squash("".join(part.itertext())).strip()
             elif name == "ac:task-body":
-                body = _inline(mixed(part))
+                body = _task_body(mixed(part))
         yield f"<ac:task><ac:task-status>{status}</ac:task-status>{body}</ac:task>"
+
+
+def _task_body(parts: list[Part]) -> str:
+    """A task's text; what is nested under it (a list, tasks) reads as the blocks it is."""
+    if any(not isinstance(part, str) and _is_block(part) for part in parts):
+        return "".join(_blocks(parts))
+    return _inline(parts)
 
 
 # --- macros --------------------------------------------------------------------------------
@@ -203,16 +198,20 @@ def _macro(node: Node) -> str:
             if value:
                 parameters.append((str(child.get(f"{{{_NS}ac}}name") or ""), value))
         elif name == "ac:rich-text-body":
-            bodies.append(_element(name, "", "".join(_blocks(mixed(child)))))
+            bodies.append(markup.element(name, "", "".join(_blocks(mixed(child)))))
         elif name == "ac:plain-text-body":
-            bodies.append(_element(name, "", _escape("".join(child.itertext()).strip("\n"))))
+            bodies.append(
+                markup.element(name, "", markup.escaped("".join(child.itertext()).strip("\n")))
+            )
         elif name:
             bodies.append(_generic(child))
     rendered = "".join(
-        f'<ac:parameter ac:name="{_escape(key)}">{value}</ac:parameter>'
+        f'<ac:parameter ac:name="{markup.escaped(key)}">{value}</ac:parameter>'
         for key, value in sorted(parameters)
     )
-    return _element("ac:structured-macro", _attributes(node), rendered + "".join(bodies))
+    return markup.element(
+        "ac:structured-macro", markup.attributes(node), rendered + "".join(bodies)
+    )
 
 
 # --- inline content ------------------------------------------------------------------------
@@ -257,7 +256,7 @@ def _mark(node: Node, name: str) -> str | None:
     if name in _MARKS:
         return _MARKS[name]
     if name in ("a", "span", "font"):
-        attributes = _attributes(node)
+        attributes = markup.attributes(node)
         if name == "span" and not attributes:
             return ""
         return f"{name}{attributes}"
@@ -296,14 +295,14 @@ def _link(node: Node) -> str:
                 inner.append(f"<ac:link-body>{body}</ac:link-body>")
         elif name:
             inner.append(_generic(child))
-    return _element("ac:link", _attributes(node), "".join(inner))
+    return markup.element("ac:link", markup.attributes(node), "".join(inner))
 
 
 def _generic(node: Node) -> str:
     """Any other element: its name, its meaningful attributes, its content."""
     name = name_of(node)
     content = _inline(mixed(node))
-    return _element(name, _attributes(node), content)
+    return markup.element(name, markup.attributes(node), content)
 
 
 def _tidy(runs: list[_Run]) -> list[_Run]:
@@ -318,7 +317,7 @@ def _tidy(runs: list[_Run]) -> list[_Run]:
             out.append(run)
             space = run.content == "<br/>"
             continue
-        text = _squash(run.content)
+        text = markup.squash(run.content)
         lead, core, trail = _edges(text)
         if lead and not space:
             out.append(_Run((), " "))
@@ -359,41 +358,6 @@ def _nest(runs: list[_Run]) -> str:
         for mark in marks[shared:]:
             out.append(f"<{mark}>")
         open_marks = marks
-        out.append(run.content if run.atom else _escape(run.content))
+        out.append(run.content if run.atom else markup.escaped(run.content))
     out.extend(f"</{mark.split(' ', 1)[0]}>" for mark in reversed(open_marks))
     return "".join(out)
-
-
-# --- attributes and text -------------------------------------------------------------------
-
-
-def _attributes(node: Node, layout: set[str] | frozenset[str] = frozenset()) -> str:
-    """The attributes a reader's view depends on, in name order, as `` k="v"`` text."""
-    kept = []
-    for key, value in node.attrib.items():
-        name = prefixed(str(key))
-        if name in _VOLATILE or name in layout or _DEFAULTS.get(name) == value:
-            continue
-        if name == "data-layout" and value == "default":
-            continue
-        if name == "class":
-            value = " ".join(c for c in value.split() if not c.startswith("confluence"))
-            if not value:
-                continue
-        kept.append((name, value))
-    return "".join(f' {name}="{_escape(value)}"' for name, value in sorted(kept))
-
-
-def _element(name: str, attributes: str, content: str) -> str:
-    if not content:
-        return f"<{name}{attributes}/>"
-    return f"<{name}{attributes}>{content}</{name}>"
-
-
-def _squash(text: str) -> str:
-    return _SPACES.sub(" ", text)
-
-
-def _escape(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace('"', "&quot;")

@@ -1,9 +1,12 @@
-"""Meetings → Confluence storage format. All user text passes through ``xml_text.escape``."""
+"""Meetings → Confluence storage format. All user text passes through ``xml_text``'s
+``escape`` (or ``cdata``, in a code macro)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from syncer.model import (
@@ -15,19 +18,24 @@ from syncer.model import (
     SUPERSCRIPT,
     UNDERLINE,
     Block,
+    BodyBlock,
+    CodeBlock,
     DateChip,
+    FootnoteRef,
+    Footnotes,
     Inline,
     Item,
     ItemList,
     LineBreak,
-    ListItem,
     Meeting,
     MeetingBlock,
+    Paragraph,
+    Rule,
     Table,
     Text,
     Topic,
 )
-from syncer.xml_text import escape, safe_url
+from syncer.xml_text import cdata, escape, safe_url
 
 INTENT_COLOURS = {"inform": "Blue", "ideation": "Purple", "analysis": "Yellow", "quest": "Green"}
 DEFAULT_HEADING_LEVEL = 2
@@ -72,30 +80,114 @@ class People:
 NOBODY = People()
 
 
+@dataclass
+class _Context:
+    """What rendering one meeting needs besides its blocks: who is who, the level of its date
+    heading, how far its own headings move down to stay below it, its date (for footnote
+    anchors and task ids) and the tasks numbered so far."""
+
+    people: People
+    level: int
+    shift: int = 0
+    date: dt.date | None = None
+    tasks: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def anchor(self, number: str) -> str:
+        """The name of footnote ``number``'s anchor: unique on a page of dated sections."""
+        day = self.date.isoformat() if self.date else "notes"
+        return f"{day}-footnote-{number}"
+
+    def task_id(self) -> str:
+        """The next task's id: the meeting's date and the task's place in it, so that each
+        render gives a task the id it had (Confluence ids are numbers)."""
+        day = f"{self.date.year:04d}{self.date.month:02d}{self.date.day:02d}" if self.date else ""
+        return f"{day}{next(self.tasks):03d}"
+
+
 def render_meeting(
     meeting: Meeting, heading_level: int = DEFAULT_HEADING_LEVEL, people: People = NOBODY
 ) -> str:
     """One page section: a heading with the ISO date, then the meeting's blocks."""
     heading = f"<h{heading_level}>{meeting.date.isoformat()}</h{heading_level}>"
-    blocks = (render_block(block, heading_level, people) for block in meeting.blocks)
+    top = min(_heading_levels(meeting.blocks), default=heading_level + 1)
+    context = _Context(people, heading_level, max(0, heading_level + 1 - top), meeting.date)
+    blocks = (_block(block, context) for block in meeting.blocks)
     return "\n".join([heading, *blocks])
 
 
 def render_block(
     block: MeetingBlock, section_level: int = DEFAULT_HEADING_LEVEL, people: People = NOBODY
 ) -> str:
-    """A paragraph, list or table; headings inside a meeting stay below its date heading."""
+    """A block on its own, as under a heading of ``section_level``."""
+    return _block(block, _Context(people, section_level))
+
+
+def _heading_levels(blocks: tuple[MeetingBlock | Block | ItemList, ...]) -> Iterator[int]:
+    """The levels of the headings in these blocks, those in tables too."""
+    for block in blocks:
+        if isinstance(block, Paragraph) and block.heading:
+            yield block.heading
+        elif isinstance(block, Table):
+            yield from (n for row in block.rows for cell in row for n in _heading_levels(cell))
+
+
+def _block(block: MeetingBlock | Block | ItemList, context: _Context) -> str:
     if isinstance(block, ItemList):
-        return _render_list(block, people)
+        return _render_list(block, context)
     if isinstance(block, Table):
-        return _render_table(block, section_level, people)
-    content = render_inlines(block.inlines, people)
+        return _render_table(block, context)
+    if isinstance(block, CodeBlock):
+        return _code_macro(block.text)
+    if isinstance(block, Rule):
+        return "<hr/>"
+    if isinstance(block, Footnotes):
+        return "".join(_footnote(n, note, context) for n, note in enumerate(block.notes, 1))
+    assert isinstance(block, Paragraph), "only a parsed meeting is rendered"
+    return _paragraph(block, context)
+
+
+def _paragraph(block: Paragraph, context: _Context) -> str:
+    """Headings keep their depth relative to each other, below the date heading; past h6,
+    a heading is a bold paragraph."""
+    content = render_inlines(block.inlines, context.people, context)
     if not block.heading:
         return f"<p>{content}</p>"
-    level = max(section_level + 1, block.heading)
+    level = max(context.level + 1, block.heading + context.shift)
     if level > 6:
         return f"<p><strong>{content}</strong></p>"
     return f"<h{level}>{content}</h{level}>"
+
+
+def _code_macro(text: str) -> str:
+    return (
+        '<ac:structured-macro ac:name="code">'
+        f"<ac:plain-text-body><![CDATA[{cdata(text)}]]></ac:plain-text-body>"
+        "</ac:structured-macro>"
+    )
+
+
+def _footnote(number: int, note: tuple[BodyBlock, ...], context: _Context) -> str:
+    """A note as paragraphs, the first led by its number, where the reference's link lands.
+    A heading in a note is a bold paragraph: a heading there could end the section."""
+    anchor = (
+        '<ac:structured-macro ac:name="anchor">'
+        f'<ac:parameter ac:name="">{escape(context.anchor(str(number)))}</ac:parameter>'
+        f"</ac:structured-macro><sup>{number}</sup> "
+    )
+    first = note[0] if note and isinstance(note[0], Paragraph) else None
+    lead = f"<p>{anchor}{_note_text(first, context) if first else ''}</p>"
+    return lead + "".join(_note_block(block, context) for block in note[1 if first else 0 :])
+
+
+def _note_block(block: BodyBlock, context: _Context) -> str:
+    if isinstance(block, Paragraph):
+        return f"<p>{_note_text(block, context)}</p>"
+    return _block(block, context)
+
+
+def _note_text(block: Paragraph, context: _Context) -> str:
+    content = render_inlines(block.inlines, context.people, context)
+    return f"<strong>{content}</strong>" if block.heading and content else content
 
 
 def status_macro(intent: str) -> str:
@@ -109,15 +201,22 @@ def status_macro(intent: str) -> str:
     )
 
 
-def render_inlines(inlines: tuple[Inline, ...], people: People = NOBODY) -> str:
-    return "".join(_render_inline(inline, people) for inline in inlines)
+def render_inlines(
+    inlines: tuple[Inline, ...], people: People = NOBODY, context: _Context | None = None
+) -> str:
+    """Text runs, breaks, chips and footnote references as inline storage."""
+    context = context or _Context(people, DEFAULT_HEADING_LEVEL)
+    return "".join(_render_inline(inline, context) for inline in inlines)
 
 
-def _render_inline(inline: Inline, people: People) -> str:
+def _render_inline(inline: Inline, context: _Context) -> str:
     if isinstance(inline, LineBreak):
         return "<br/>"
     if isinstance(inline, DateChip):
         return f'<time datetime="{inline.date.isoformat()}"/>'
+    if isinstance(inline, FootnoteRef):
+        return _footnote_link(inline.key, context)
+    people = context.people
     url = safe_url(inline.link) if inline.link else None
     # A person chip is a mailto link: its e-mail or its name may name a Confluence user.
     email = url.removeprefix("mailto:").partition("?")[0] if url else None
@@ -135,25 +234,51 @@ def _marked(html: str, marks: frozenset[str]) -> str:
     return html
 
 
-def _render_list(block: ItemList, people: People) -> str:
-    tag = "ol" if block.ordered else "ul"
-    items = "".join(f"<li>{_render_item(item, people)}</li>" for item in block.items)
-    return f"<{tag}>{items}</{tag}>"
+def _footnote_link(number: str, context: _Context) -> str:
+    """A footnote's number, linked to its note at the end of the meeting."""
+    return (
+        f'<sup><ac:link ac:anchor="{escape(context.anchor(number))}">'
+        f"<ac:plain-text-link-body><![CDATA[{cdata(number)}]]></ac:plain-text-link-body>"
+        "</ac:link></sup>"
+    )
 
 
-def _render_item(item: Item | Topic, people: People) -> str:
-    text = render_inlines(item.inlines, people)
+def _render_list(block: ItemList, context: _Context) -> str:
+    if block.tasks:
+        tasks = "".join(_render_task(item, context) for item in block.items)
+        return f"<ac:task-list>{tasks}</ac:task-list>"
+    items = "".join(f"<li>{_render_item(item, context)}</li>" for item in block.items)
+    if not block.ordered:
+        return f"<ul>{items}</ul>"
+    start = f' start="{block.start}"' if block.start != 1 else ""
+    return f"<ol{start}>{items}</ol>"
+
+
+def _render_task(item: Item | Topic, context: _Context) -> str:
+    """A checklist item as a Confluence task; what is nested under it stays in its body."""
+    status = "complete" if item.done else "incomplete"
+    return (
+        f"<ac:task><ac:task-id>{context.task_id()}</ac:task-id>"
+        f"<ac:task-status>{status}</ac:task-status>"
+        f"<ac:task-body>{_render_item(item, context)}</ac:task-body></ac:task>"
+    )
+
+
+def _render_item(item: Item | Topic, context: _Context) -> str:
+    people = context.people
+    text = render_inlines(item.inlines, people, context)
     if isinstance(item, Topic):
-        text = _presenter_mentioned(item, people) or text
+        text = _presenter_mentioned(item, context) or text
         if item.tags:
             lozenges = "".join(status_macro(tag) for tag in item.tags)
             text = f"{lozenges} {text}" if text else lozenges
-    return text + "".join(_render_list(child, people) for child in item.children)
+    return text + "".join(_render_list(child, context) for child in item.children)
 
 
-def _presenter_mentioned(topic: Topic, people: People) -> str | None:
+def _presenter_mentioned(topic: Topic, context: _Context) -> str | None:
     """The topic's text with the presenter's name in ``(Name)`` as a mention, when the name
     is in ``[people]``; None when it is not, or the brackets are not plain text."""
+    people = context.people
     user = people.user(topic.presenter)
     if not user or not topic.presenter:
         return None
@@ -166,29 +291,28 @@ def _presenter_mentioned(topic: Topic, people: People) -> str | None:
             before, after = inline.text[: found.end(1)], inline.text[found.start(2) :]
             html = escape(before) + people.mention(user) + escape(after)
             return (
-                render_inlines(topic.inlines[:index], people)
+                render_inlines(topic.inlines[:index], people, context)
                 + _marked(html, inline.marks)
-                + render_inlines(topic.inlines[index + 1 :], people)
+                + render_inlines(topic.inlines[index + 1 :], people, context)
             )
     return None
 
 
-def _render_table(table: Table, section_level: int, people: People) -> str:
+def _render_table(table: Table, context: _Context) -> str:
     rows = "".join(
-        "<tr>"
-        + "".join(
-            "<td>"
-            + "".join(render_block(_parsed(block), section_level, people) for block in cell)
-            + "</td>"
-            for cell in row
-        )
-        + "</tr>"
-        for row in table.rows
+        "<tr>" + "".join(_cell(table, r, c, cell, context) for c, cell in enumerate(row)) + "</tr>"
+        for r, row in enumerate(table.rows)
     )
     return f"<table><tbody>{rows}</tbody></table>"
 
 
-def _parsed(block: Block | ItemList) -> MeetingBlock:
-    """A block of a parsed table's cell: the parser has nested its list items into lists."""
-    assert not isinstance(block, ListItem), "only a parsed table is rendered"
-    return block
+def _cell(
+    table: Table, row: int, index: int, cell: tuple[Block | ItemList, ...], context: _Context
+) -> str:
+    span = table.span(row, index)
+    reach = ""
+    if span and span.columns > 1:
+        reach += f' colspan="{span.columns}"'
+    if span and span.rows > 1:
+        reach += f' rowspan="{span.rows}"'
+    return f"<td{reach}>" + "".join(_block(block, context) for block in cell) + "</td>"

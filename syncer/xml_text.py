@@ -24,6 +24,13 @@ def escape(text: str) -> str:
     )
 
 
+def cdata(text: str) -> str:
+    """Text safe inside ``<![CDATA[…]]>`` (a code macro's body): every character kept but those
+    XML cannot hold, and each ``]]>`` split across two sections so it cannot end this one."""
+    lines = legal(text).replace("\r\n", "\n").replace("\r", "\n")  # as XML reads them anyway
+    return lines.replace("]]>", "]]]]><![CDATA[>")
+
+
 def safe_url(url: str) -> str | None:
     """The URL when it may become a link (http, https, mailto), else None: no javascript: etc."""
     cleaned = _SPACE.sub(lambda space: quote(space.group()), _ILLEGAL.sub("", url).strip())

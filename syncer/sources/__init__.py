@@ -61,4 +61,4 @@ def select_tab(document: Document, tab: str, name: str) -> Document:
     if not chosen:
         titles = ", ".join(repr(t.title) for t in document.tabs) or "none"
         raise SourceError(f"{name}: no tab titled {tab!r} (tabs: {titles})")
-    return Document(chosen, document.omitted, document.revision)
+    return dataclasses.replace(document, tabs=chosen)

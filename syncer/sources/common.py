@@ -8,8 +8,15 @@ from collections.abc import Iterable, Mapping
 from syncer.model import DateChip, Inline, Text
 from syncer.xml_text import legal
 
-# Docs wraps code blocks in these private-use characters; they render as nothing.
-DROP_MARKERS = str.maketrans("", "", "\uec02\uec03")
+# Docs wraps code blocks in private-use characters (``code_lines``), and puts U+E907 where it
+# cannot show an element (a smart chip the API does not expose): all render as nothing.
+PLACEHOLDER = "\ue907"
+DROP_MARKERS = str.maketrans("", "", "\uec02\uec03" + PLACEHOLDER)
+# What the notes say of the placeholders, in both readers (singular, plural).
+PLACEHOLDER_WORDS = (
+    "element Google does not expose (U+E907, such as a dropdown or file chip)",
+    "elements Google does not expose (U+E907, such as dropdown or file chips)",
+)
 # Docs nests lists 9 levels deep at most (levels 0-8); a deeper level from a hand-made file
 # nests at the deepest one, so that no stage after the readers recurses without end.
 MAX_LIST_LEVEL = 8
@@ -63,6 +70,34 @@ def _legal(inline: Inline) -> Inline:
     if isinstance(inline, DateChip) and legal(inline.display) != inline.display:
         return DateChip(inline.date, legal(inline.display))
     return inline
+
+
+def number_label(value: int, style: str) -> str:
+    """A list number as Google shows it in a style named as CSS names it (``lower-roman``)."""
+    if style in ("lower-alpha", "upper-alpha", "lower-latin", "upper-latin") and value > 0:
+        letters = ""
+        while value > 0:
+            value, digit = divmod(value - 1, 26)
+            letters = chr(ord("a") + digit) + letters
+        return letters.upper() if style.startswith("upper") else letters
+    if style in ("lower-roman", "upper-roman") and 0 < value < 4000:
+        roman = _roman(value)
+        return roman.upper() if style == "upper-roman" else roman
+    return f"{value:02d}" if style == "decimal-leading-zero" else str(value)
+
+
+_ROMAN = (
+    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+    (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+)  # fmt: skip
+
+
+def _roman(value: int) -> str:
+    digits = []
+    for size, digit in _ROMAN:
+        count, value = divmod(value, size)
+        digits.append(digit * count)
+    return "".join(digits)
 
 
 def omission_notes(counts: Counter[str], words: Mapping[str, tuple[str, str]]) -> tuple[str, ...]:

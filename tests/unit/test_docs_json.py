@@ -18,11 +18,13 @@ from syncer.model import (
     SUBSCRIPT,
     SUPERSCRIPT,
     UNDERLINE,
+    CodeBlock,
     DateChip,
     Document,
     LineBreak,
     ListItem,
     Paragraph,
+    Rule,
     Table,
     Text,
     plain_text,
@@ -170,8 +172,8 @@ def test_missing_nesting_level_is_level_zero() -> None:
     top, nested = item(run("topic")), item(run("note"), level=2)
     assert "nestingLevel" not in top["paragraph"]["bullet"]
     assert blocks(top, nested) == (
-        ListItem((Text("topic"),), level=0),
-        ListItem((Text("note"),), level=2),
+        ListItem((Text("topic"),), level=0, list_id="kix.bullets"),
+        ListItem((Text("note"),), level=2, list_id="kix.bullets"),
     )
 
 
@@ -185,9 +187,44 @@ def test_numbered_levels_are_ordered_and_bullets_are_not() -> None:
     assert [(b.level, b.ordered) for b in result] == [(0, True), (1, True), (0, False), (0, False)]
 
 
+def test_numbers_run_per_level_and_restart_under_each_item_above() -> None:
+    numbered = "kix.numbers"
+    result = blocks(
+        item(run("one"), list_id=numbered),
+        item(run("one.a"), list_id=numbered, level=1),
+        item(run("one.b"), list_id=numbered, level=1),
+        para(run("between")),
+        item(run("two"), list_id=numbered),
+        item(run("two.a"), list_id=numbered, level=1),
+        item(run("dot")),
+    )
+    shown = [(plain_text(b.inlines), b.number) for b in result if isinstance(b, ListItem)]
+    assert shown == [("one", 1), ("one.a", 1), ("one.b", 2), ("two", 2), ("two.a", 1), ("dot", 0)]
+
+
+def test_a_numbered_heading_shows_the_number_its_format_gives() -> None:
+    outline = {
+        "listProperties": {
+            "nestingLevels": [
+                {"glyphType": "UPPER_ROMAN", "glyphFormat": "%0.", "startNumber": 3},
+                {"glyphType": "DECIMAL", "glyphFormat": "%0.%1"},
+            ]
+        }
+    }
+    doc = legacy(
+        para(run("Scope"), style="HEADING_1", bullet={"listId": "kix.o"}),
+        para(run("Terms"), style="HEADING_2", bullet={"listId": "kix.o", "nestingLevel": 1}),
+        lists={"kix.o": outline},
+    )
+    assert [plain_text(b.inlines) for b in read(doc).tabs[0].blocks] == [
+        "III. Scope",
+        "III.1 Terms",
+    ]
+
+
 def test_level_beyond_the_list_definition_is_a_bullet() -> None:
     (result,) = blocks(item(run("deep"), list_id="kix.numbers", level=5))
-    assert result == ListItem((Text("deep"),), level=5, ordered=False)
+    assert result == ListItem((Text("deep"),), level=5, ordered=False, list_id="kix.numbers")
 
 
 def test_heading_styles() -> None:
@@ -231,7 +268,8 @@ def test_structural_elements_without_notes_are_skipped() -> None:
     ],
 )
 def test_text_style_becomes_marks(style: Json, marks: set[str]) -> None:
-    assert inlines(run("x", **style)) == (Text("x", frozenset(marks)),)
+    other = run(" linked", link={"url": "https://example.org"})  # never merges with "x"
+    assert inlines(run("x", **style), other)[0] == Text("x", frozenset(marks))
 
 
 def test_neighbouring_runs_with_the_same_look_merge() -> None:
@@ -264,8 +302,8 @@ def test_only_the_paragraph_end_newline_is_stripped() -> None:
     assert inlines(run("a\nb")) == (Text("a"), LineBreak(), Text("b"))
 
 
-def test_code_block_markers_are_dropped() -> None:
-    assert inlines(run("\uec03print(1)\uec02")) == (Text("print(1)"),)
+def test_code_block_markers_make_a_code_block_and_are_dropped() -> None:
+    assert blocks(para(run("\uec03print(1)\uec02"))) == (CodeBlock("print(1)"),)
 
 
 # --- suggestions --------------------------------------------------------------------------
@@ -367,12 +405,8 @@ def test_left_out_elements_are_noted_once_with_counts() -> None:
         ),
     )
     result = read(doc)
-    assert result.omitted == (
-        "2 images (inline objects) left out",
-        "1 footnote marker left out",
-        "1 equation left out",
-    )
-    assert result.tabs[0].blocks[-1] == Paragraph((Text("rule"),))
+    assert result.omitted == ("2 images (inline objects) left out", "1 equation left out")
+    assert result.tabs[0].blocks[-2:] == (Paragraph((Text("rule"),)), Rule())
 
 
 # --- document shapes ----------------------------------------------------------------------
@@ -424,7 +458,10 @@ def test_tables_keep_rows_cells_and_nested_blocks() -> None:
         (
             ((Paragraph((Text("Owner"),), heading=3),), (Paragraph((Text("Topic"),)),)),
             (
-                (ListItem((Text("Dave"),)), ListItem((Text("Ned"),), level=1)),
+                (
+                    ListItem((Text("Dave"),), list_id="kix.bullets"),
+                    ListItem((Text("Ned"),), level=1, list_id="kix.bullets"),
+                ),
                 (Table((((Paragraph((Text("deep"),)),),),)),),
             ),
         )

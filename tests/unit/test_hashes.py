@@ -3,6 +3,7 @@
 The form-1 values were computed by the release at commit 7ea5dfd, whose state pages synced
 before this release hold (``tests/data/upgrade``)."""
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -15,12 +16,17 @@ from syncer.model import (
     SUBSCRIPT,
     SUPERSCRIPT,
     UNDERLINE,
+    CellSpan,
+    CodeBlock,
     DateChip,
+    FootnoteRef,
+    Footnotes,
     Item,
     ItemList,
     LineBreak,
     Meeting,
     Paragraph,
+    Rule,
     Table,
     Text,
     Topic,
@@ -82,6 +88,70 @@ def test_the_doc_fingerprint_in_each_form_is_pinned():
     assert meeting_fingerprint(MEETING, 1) == "097e13349a6a87e874c553a74f528a9c"
     assert meeting_fingerprint(MEETING, 2) == "9f99a1b4c75292d6db1267c5ca9793fb"
     assert meeting_fingerprint(MEETING) == meeting_fingerprint(MEETING, 2)
+
+
+# Everything the model gained for issue 12 (list starts, checklists, merged cells, code,
+# rules, footnotes), in one meeting.
+LATER = Meeting(
+    dt.date(2023, 12, 20),
+    (
+        ItemList((Item((Text("numbered"),)),), True, start=4),
+        ItemList(
+            (Topic((Text("book the room"),), done=True), Topic((Text("send notes"),))), tasks=True
+        ),
+        Table((((Paragraph((Text("wide"),)),), (Paragraph((Text("c"),)),)),), (CellSpan(0, 0, 2),)),
+        CodeBlock("def f():\n    return ']]>'"),
+        Rule(),
+        Paragraph((Text("Agreed"), FootnoteRef("1"), Text(" today."))),
+        Footnotes(((Paragraph((Text(" Per the contract."),)),),)),
+    ),
+)
+
+
+def test_the_fingerprint_of_what_the_model_gained_is_pinned():
+    assert meeting_fingerprint(LATER, 2) == "a43b33b0bb3a517a7791b8d3df2ff520"
+    assert meeting_fingerprint(LATER, 1) == "e5a0fd8e18a942a8e61b1219647314cc"
+
+
+def test_a_new_field_at_its_default_leaves_the_hash_as_it_was_and_any_other_value_changes_it():
+    plain = ItemList((Item((Text("x"),)),), True)
+    same = Meeting(MEETING.date, (ItemList((Item((Text("x"),), done=False),), True, 1, False),))
+    assert meeting_fingerprint(same) == meeting_fingerprint(Meeting(MEETING.date, (plain,)))
+    changed = [
+        dataclasses.replace(plain, start=2),
+        dataclasses.replace(plain, tasks=True),
+        dataclasses.replace(plain, items=(Item((Text("x"),), done=True),)),
+    ]
+    hashes = {meeting_fingerprint(Meeting(MEETING.date, (block,))) for block in [plain, *changed]}
+    assert len(hashes) == 4
+    firsts = {
+        meeting_fingerprint(Meeting(MEETING.date, (block,)), 1) for block in [plain, *changed]
+    }
+    assert len(firsts) == 1  # form 1 knows none of them
+
+
+def test_form_1_reads_a_meeting_as_the_first_release_read_it():
+    """That release left footnotes and rules out and read a code block's lines as code."""
+    now = Meeting(
+        MEETING.date,
+        (
+            Paragraph((Text("a "), FootnoteRef("1"), Text("b"))),
+            Rule(),
+            CodeBlock("x = 1\n\n  y"),
+            Footnotes(((Paragraph((Text("note"),)),),)),
+        ),
+    )
+    code = frozenset({CODE})
+    then = Meeting(
+        MEETING.date,
+        (
+            Paragraph((Text("a b"),)),
+            Paragraph((Text("x = 1", code),)),
+            Paragraph((Text("  y", code),)),
+        ),
+    )
+    assert meeting_fingerprint(now, 1) == meeting_fingerprint(then, 1)
+    assert meeting_fingerprint(now, 2) != meeting_fingerprint(then, 2)
 
 
 def test_the_section_hash_in_each_form_is_pinned():

@@ -20,7 +20,8 @@ from syncer.parse import parse_document
 from syncer.render import render_meeting
 from syncer.sources import read_file
 from syncer.sources.docs_json import read_docs_json
-from syncer.sources.html_export import _strip_layout, read_html_export, read_zip_export
+from syncer.sources.html_export import read_html_export, read_zip_export
+from syncer.sources.html_text import strip_layout
 from tests.unit.test_docs_json import chip, inlines, item, legacy, para, run, table
 from tests.unit.test_html_export import export
 
@@ -121,7 +122,7 @@ _OLD_LAYOUT = re.compile(r"^[ \t\r\n]*\n[ \t]*|\r?\n[ \t\r\n]*$")
 @settings(max_examples=300)
 @given(st.text(alphabet=" \t\r\nab", max_size=14))
 def test_layout_is_stripped_as_the_old_expression_did_but_in_linear_time(text):
-    assert _strip_layout(text) == _OLD_LAYOUT.sub("", text)
+    assert strip_layout(text) == _OLD_LAYOUT.sub("", text)
 
 
 # --- zips ---------------------------------------------------------------------------------------

@@ -19,9 +19,13 @@ from syncer.model import (
     SUPERSCRIPT,
     UNDERLINE,
     Block,
+    CodeBlock,
+    Footnote,
+    FootnoteRef,
     LineBreak,
     ListItem,
     Paragraph,
+    Rule,
     Table,
     Text,
     plain_text,
@@ -214,14 +218,21 @@ def test_line_breaks_right_after_links() -> None:
     assert blocks[2].inlines == (Text("I’m not a "), *expected)
 
 
-def test_code_block_markers_are_gone() -> None:
+def test_code_blocks_keep_every_space_and_line_and_lose_their_markers() -> None:
     blocks = fixture_blocks("code-blocks")
-    lines = texts(blocks)
-    assert "for (const i = 0; i < someList.length; i++) {" in lines
-    assert "doSomething(someList[i]);" in lines
-    assert not any(c in line for line in lines for c in "\uec02\uec03")
-    assert all(lines), "a paragraph holding only a marker is left out"
-    assert run(blocks, 'let whatever = "hello"').marks == {CODE}
+    assert [b.text for b in blocks if isinstance(b, CodeBlock)] == [
+        "Consecutive lines\nThat are monospaced,\nWhether multi-paragraph or not,\n"
+        "Are turned into code blocks.",
+        "for (const i = 0; i < someList.length; i++) {\n  doSomething(someList[i]);\n}\n\n"
+        "// ^^ Blank lines in the block should be ok ^^",
+        'let whatever = "hello"',
+    ]
+    assert texts(blocks) == [
+        "This is a test of block-level code formatting.",
+        "Also, actual “code blocks” become Markdown code blocks:",
+        "And a block with no language:",
+        "OK?",
+    ]
 
 
 def test_every_fixture_reads_without_empty_blocks_or_layout_whitespace() -> None:
@@ -262,7 +273,8 @@ def test_compact_and_pretty_printed_exports_read_the_same() -> None:
                 Text("the", frozenset({BOLD})),
                 Text(" release", frozenset({BOLD, ITALIC})),
                 Text("."),
-            )
+            ),
+            list_id="abc",
         ),
         ListItem(
             (
@@ -272,7 +284,9 @@ def test_compact_and_pretty_printed_exports_read_the_same() -> None:
                 Text("next line"),
             ),
             level=1,
+            list_id="abc",
         ),
+        Rule(),
     )
 
 
@@ -300,14 +314,17 @@ def test_comments_are_left_out_and_counted() -> None:
     assert document.omitted == ("2 comments left out",)
 
 
-def test_footnotes_are_left_out_and_counted() -> None:
+def test_footnotes_are_read_with_their_references_and_the_line_above_them_is_no_rule() -> None:
     body = (
-        '<p><span>Fact</span><sup><a href="#ftnt1" id="ftnt_ref1">[1]</a></sup></p><hr>'
-        '<div><p><a href="#ftnt_ref1" id="ftnt1">[1]</a><span>&nbsp;Source.</span></p></div>'
+        '<p><span>Fact</span><sup><a href="#ftnt1" id="ftnt_ref1">[1]</a></sup><span>&nbsp;'
+        'stands</span></p><hr><div><p><a href="#ftnt_ref1" id="ftnt1">[1]</a>'
+        "<span>&nbsp;Source.</span></p></div>"
     )
     document = read_html_export(export(body))
-    assert document.tabs[0].blocks == (Paragraph((Text("Fact"),)),)
-    assert document.omitted == ("1 footnote left out",)
+    fact = (Text("Fact"), FootnoteRef("ftnt1"), Text(" stands"))
+    assert document.tabs[0].blocks == (Paragraph(fact),)
+    assert document.footnotes == (Footnote("ftnt1", (Paragraph((Text("Source."),)),)),)
+    assert document.omitted == ()
 
 
 def test_page_header_and_footer_divs_are_not_notes() -> None:
@@ -350,3 +367,41 @@ def test_bytes_that_are_not_a_zip_name_the_file() -> None:
     with pytest.raises(SourceError, match=r"^notes\.zip: not a zip file") as caught:
         read_zip_export(b"<html><body><p>hi</p></body></html>", name="notes.zip")
     assert "\n" not in str(caught.value)
+
+
+# --- lists as their style sheet defines them ---------------------------------------------------
+
+NUMBERED_CSS = (
+    '.lst-kix_h-0>li:before{content:"" counter(lst-ctn-kix_h-0,decimal) ". "}'
+    '.lst-kix_h-1>li:before{content:"" counter(lst-ctn-kix_h-0,decimal) "." '
+    'counter(lst-ctn-kix_h-1,lower-roman) " "}'
+    "ol.lst-kix_h-0.start{counter-reset:lst-ctn-kix_h-0 4}"
+)
+
+
+def test_a_heading_docs_numbers_is_a_heading_with_the_number_its_style_sheet_draws() -> None:
+    body = (
+        '<ol class="lst-kix_h-0 start"><li><h2><span>Scope</span></h2></li></ol>'
+        '<ol class="lst-kix_h-1 start" start="1"><li><h3><span>Terms</span></h3></li>'
+        "<li><h3><span>Limits</span></h3></li></ol>"
+    )
+    blocks = read_html_export(export(body, NUMBERED_CSS)).tabs[0].blocks
+    assert blocks == (
+        Paragraph((Text("5. Scope"),), 2),
+        Paragraph((Text("5.i Terms"),), 3),
+        Paragraph((Text("5.ii Limits"),), 3),
+    )
+
+
+def test_numbering_without_a_start_attribute_goes_on_from_the_same_list() -> None:
+    body = (
+        '<ol class="lst-kix_n-0 start"><li><span>a</span></li><li><span></span></li></ol>'
+        '<p><span>between</span></p><ol class="lst-kix_n-0"><li><span>c</span></li></ol>'
+        '<ol class="lst-kix_n-0 start"><li><span>again</span></li></ol>'
+    )
+    items = [b for b in read_html_export(export(body)).tabs[0].blocks if isinstance(b, ListItem)]
+    assert [(plain_text(i.inlines), i.number, i.list_id) for i in items] == [
+        ("a", 1, "n"),
+        ("c", 3, "n"),  # the empty item took number 2, as in Docs
+        ("again", 1, "n"),
+    ]

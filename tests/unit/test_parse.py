@@ -69,12 +69,8 @@ def test_nesting_is_rebuilt_from_levels():
     (topics,) = meeting.blocks
     first = topics.items[0]
     assert first.children == (
-        ItemList(
-            (
-                Item((Text("note"),), (ItemList((Item((Text("deeper"),)),)),)),
-                Item((Text("note 2"),)),
-            )
-        ),
+        ItemList((Item((Text("note"),), (ItemList((Item((Text("deeper"),)),)),)),)),
+        ItemList((Item((Text("note 2"),)),), ordered=True),  # another kind: another list
     )
     assert [t.inlines for t in topics.items] == [(Text("topic"),), (Text("next topic"),)]
 

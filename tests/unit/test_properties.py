@@ -18,12 +18,17 @@ from syncer.dates import read_date
 from syncer.merge import Force, Rendered, merge_page
 from syncer.model import (
     MARKS,
+    CellSpan,
+    CodeBlock,
     DateChip,
+    FootnoteRef,
+    Footnotes,
     Item,
     ItemList,
     LineBreak,
     Meeting,
     Paragraph,
+    Rule,
     Table,
     Text,
     Topic,
@@ -44,6 +49,7 @@ AC = "{urn:confluence:ac}"
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 DATE_HEADING = re.compile(r"<h([1-6])>(\d{4}-\d{2}-\d{2})</h\1>")
+CDATA = re.compile(r"<!\[CDATA\[.*?\]\]>", re.S)
 
 # --- strategies: hostile text, links and nested meetings -------------------------------------
 
@@ -106,6 +112,7 @@ inline = st.one_of(
     st.builds(Text, texts),
     st.just(LineBreak()),
     st.builds(DateChip, dates, texts),
+    st.builds(FootnoteRef, st.sampled_from(["1", "2"])),
 )
 inlines = st.lists(inline, max_size=4).map(tuple)
 tags = st.lists(st.sampled_from(INTENTS), unique=True, max_size=3).map(tuple)
@@ -128,31 +135,47 @@ def headings(dateless: bool) -> st.SearchStrategy[Paragraph]:
     return strategy
 
 
+starts = st.one_of(st.just(1), st.integers(0, 12))
+
+
 def item_lists(depth: int) -> st.SearchStrategy[ItemList]:
     children = st.lists(item_lists(depth - 1), max_size=2).map(tuple) if depth else st.just(())
-    items = st.builds(Item, inlines, children)
-    return st.builds(ItemList, st.lists(items, min_size=1, max_size=3).map(tuple), st.booleans())
+    items = st.builds(Item, inlines, children, st.booleans())
+    entries = st.lists(items, min_size=1, max_size=3).map(tuple)
+    return st.builds(ItemList, entries, st.booleans(), starts, st.booleans())
 
 
 def topic_lists(depth: int) -> st.SearchStrategy[ItemList]:
     children = st.lists(item_lists(depth - 1), max_size=2).map(tuple)
-    topic = st.builds(Topic, inlines, children, tags, st.none() | texts)
-    return st.builds(ItemList, st.lists(topic, min_size=1, max_size=3).map(tuple), st.booleans())
+    topic = st.builds(Topic, inlines, children, tags, st.none() | texts, st.booleans())
+    entries = st.lists(topic, min_size=1, max_size=3).map(tuple)
+    return st.builds(ItemList, entries, st.booleans(), starts, st.booleans())
 
 
 def tables(paragraphs: st.SearchStrategy[Paragraph], depth: int) -> st.SearchStrategy[Table]:
     nested = [tables(paragraphs, depth - 1)] if depth else []
-    cell = st.lists(st.one_of(paragraphs, item_lists(1), *nested), max_size=2).map(tuple)
+    cell = st.lists(st.one_of(paragraphs, item_lists(1), codes, *nested), max_size=2).map(tuple)
     row = st.lists(cell, min_size=1, max_size=2).map(tuple)
-    return st.builds(Table, st.lists(row, min_size=1, max_size=2).map(tuple))
+    spans = st.sampled_from([(), (CellSpan(0, 0, 2),), (CellSpan(0, 0, 1, 2),)])
+    return st.builds(Table, st.lists(row, min_size=1, max_size=2).map(tuple), spans)
+
+
+codes = st.builds(CodeBlock, texts)
+notes = st.builds(
+    Footnotes, st.lists(st.lists(headings(False), max_size=2).map(tuple), max_size=2).map(tuple)
+)
 
 
 def meetings_on(date: dt.date, dateless: bool = False) -> st.SearchStrategy[Meeting]:
     """Meetings; ``dateless`` ones are smaller (for pages) and as the parser would yield them."""
     paragraphs = headings(dateless)
     depth = 1 if dateless else 2
-    block = st.one_of(paragraphs, topic_lists(depth), tables(paragraphs, depth - 1))
-    return st.builds(Meeting, st.just(date), st.lists(block, max_size=6 - depth).map(tuple))
+    block = st.one_of(
+        paragraphs, topic_lists(depth), tables(paragraphs, depth - 1), codes, st.just(Rule())
+    )
+    body = st.lists(block, max_size=6 - depth).map(tuple)
+    ending = st.one_of(st.just(()), notes.map(lambda n: (n,)))
+    return st.builds(Meeting, st.just(date), st.builds(tuple.__add__, body, ending))
 
 
 meetings = dates.flatmap(meetings_on)
@@ -168,6 +191,12 @@ def expected_text(meeting: Meeting) -> str:
 def _block_text(block) -> str:
     if isinstance(block, Paragraph):
         return _inline_text(block.inlines)
+    if isinstance(block, CodeBlock):
+        return block.text
+    if isinstance(block, Rule):
+        return ""
+    if isinstance(block, Footnotes):
+        return "".join(f"{n}" + _blocks_text(note) for n, note in enumerate(block.notes, 1))
     if isinstance(block, ItemList):
         return "".join(
             _inline_text(entry.inlines) + "".join(_block_text(child) for child in entry.children)
@@ -176,13 +205,19 @@ def _block_text(block) -> str:
     return "".join(_block_text(b) for row in block.rows for cell in row for b in cell)
 
 
+def _blocks_text(blocks: tuple) -> str:
+    return "".join(map(_block_text, blocks))
+
+
 def _inline_text(inlines_: tuple) -> str:
     return "".join(i.text for i in inlines_ if isinstance(i, Text))
 
 
 def user_text(node) -> str:
-    """The text of a parsed fragment, leaving out what our own ``ac:`` macros say."""
-    own = "" if node.tag.startswith(AC) else (node.text or "")
+    """The text of a parsed fragment, leaving out what our own ``ac:`` macros say (but
+    keeping the code of a code macro and the text of a task)."""
+    ours = node.tag.startswith(AC) and node.tag not in (f"{AC}plain-text-body", f"{AC}task-body")
+    own = "" if ours else (node.text or "")
     return own + "".join(user_text(child) + (child.tail or "") for child in node)
 
 
@@ -196,8 +231,10 @@ ALLOWED_TAGS = {
     *(f"h{n}" for n in range(1, 7)),
     *("p", "strong", "em", "u", "s", "code", "sup", "sub", "a", "br", "time"),
     *("ul", "ol", "li", "table", "tbody", "tr", "td"),
-    f"{AC}structured-macro",
-    f"{AC}parameter",
+    "hr",
+    *(f"{AC}{name}" for name in ("structured-macro", "parameter", "plain-text-body", "link")),
+    *(f"{AC}{name}" for name in ("plain-text-link-body", "task-list", "task", "task-id")),
+    *(f"{AC}{name}" for name in ("task-status", "task-body")),
 }
 
 
@@ -211,7 +248,7 @@ def test_rendering_is_well_formed_safe_and_loses_no_text(meeting):
         hrefs = [el.get("href") for el in elements if el.get("href") is not None]
         assert all(href.lower().startswith(SAFE_SCHEMES) for href in hrefs)
         assert all(el.get("href") for el in elements if el.tag == "a")
-        lozenges = root.findall(f".//{AC}structured-macro")
+        lozenges = root.findall(f".//{AC}structured-macro[@{AC}name='status']")
         assert len(lozenges) == sum(len(topic.tags) for topic in meeting.topics)
         assert squeeze(user_text(root)) == squeeze(expected_text(meeting))
         assert root[0].tag == f"h{level}"
@@ -286,12 +323,17 @@ def as_rendered(body: str, meetings_: dict[dt.date, Meeting]) -> dict[dt.date, R
 
 
 def date_headings(body: str) -> list[dt.date]:
-    return [dt.date.fromisoformat(m.group(2)) for m in DATE_HEADING.finditer(body)]
+    return [dt.date.fromisoformat(m.group(2)) for m in DATE_HEADING.finditer(_markup(body))]
 
 
 def preamble_of(body: str) -> str:
-    first = DATE_HEADING.search(body)
+    first = DATE_HEADING.search(_markup(body))
     return body[: first.start()] if first else body
+
+
+def _markup(body: str) -> str:
+    """The body with a code macro's text blanked out: a heading written there is code."""
+    return CDATA.sub(lambda found: " " * len(found[0]), body)
 
 
 @MERGE_SETTINGS

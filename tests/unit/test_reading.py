@@ -21,6 +21,7 @@ from tests.unit.test_properties import meetings
 REAL = Path(__file__).parents[1] / "fixtures" / "real-confluence"
 CLOUD_BODIES = ["02", "16", "17", "18", "19", "20", "21"]
 STRUCTURE = {"ac:structured-macro", "br", "time", "ul", "ol", "table", "tbody", "tr"}
+STRUCTURE |= {"ac:task-list", "ac:task", "ac:task-id", "ac:link", "hr"}  # between tasks, ids…
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -73,6 +74,25 @@ def same(a: str, b: str) -> bool:
         ),
         ("<p><span>x</span></p>", "<p>x</p>"),
         ("<h2>t</h2>\n\n<p>x</p>\n", '<h2 local-id="a">t</h2><p local-id="b">x</p>'),
+        (
+            "<ac:task-list><ac:task><ac:task-id>20231220001</ac:task-id><ac:task-status>"
+            "incomplete</ac:task-status><ac:task-body>x<ul><li>y</li></ul></ac:task-body>"
+            "</ac:task></ac:task-list>",
+            "<ac:task-list><ac:task><ac:task-id>7</ac:task-id><ac:task-status>incomplete"
+            '</ac:task-status><ac:task-body>x<ul local-id="u"><li><p>y</p></li></ul>'
+            "</ac:task-body></ac:task></ac:task-list>",
+        ),
+        (
+            '<ac:structured-macro ac:name="code"><ac:plain-text-body><![CDATA[a ]]]]><![CDATA[>'
+            "\n  b]]></ac:plain-text-body></ac:structured-macro>",
+            '<ac:structured-macro ac:name="code" ac:schema-version="1" ac:macro-id="m">'
+            "<ac:plain-text-body><![CDATA[a ]]]]><![CDATA[>\n  b]]></ac:plain-text-body>"
+            "</ac:structured-macro>",
+        ),
+        (
+            '<ol start="4"><li>x</li></ol><hr/>',
+            '<ol start="4" local-id="o"><li><p>x</p></li></ol><hr />',
+        ),
     ],
 )
 def test_what_an_editor_writes_by_itself_is_no_edit(sent, stored):
@@ -96,6 +116,13 @@ def test_what_an_editor_writes_by_itself_is_no_edit(sent, stored):
         ("<ul><li>x</li></ul>", "<ol><li>x</li></ol>"),
         ("<ul><li>x</li><li>y</li></ul>", "<ul><li>x<ul><li>y</li></ul></li></ul>"),
         ("<ol><li>x</li></ol>", '<ol start="3"><li>x</li></ol>'),
+        (
+            "<ac:task-list><ac:task><ac:task-status>incomplete</ac:task-status><ac:task-body>x"
+            "<ul><li>y</li></ul></ac:task-body></ac:task></ac:task-list>",
+            "<ac:task-list><ac:task><ac:task-status>incomplete</ac:task-status><ac:task-body>x"
+            "<ul><li>z</li></ul></ac:task-body></ac:task></ac:task-list>",
+        ),
+        ("<p>x</p>", "<p>x</p><hr/>"),
         (
             '<p><ac:link><ri:user ri:account-id="1"/></ac:link></p>',
             '<p><ac:link><ri:user ri:account-id="2"/></ac:link></p>',
