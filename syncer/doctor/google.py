@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator
 from typing import Any
 
@@ -13,7 +12,7 @@ from syncer.parse import parse_document
 from syncer.settings import Settings
 from syncer.source import Source
 from syncer.sources import select_tab
-from syncer.sources.docs_json import read_docs_json
+from syncer.sources.docs_json import read_docs_data
 from syncer.sources.google import GoogleDoc, GoogleDocsClient
 from syncer.sources.google_auth import credentials_kind, credentials_origin
 
@@ -76,7 +75,7 @@ class _GoogleDoctor:
         assert self.client is not None  # the credentials step made it
         raw = self.client.get_document()
         name = self.client.name
-        document = read_docs_json(json.dumps(raw).encode(), name=name)
+        document = read_docs_data(raw, name=name)
         tab = self.source.settings.tab
         self.document = select_tab(document, tab, name) if tab else document
         revision = raw.get("revisionId")

@@ -9,7 +9,6 @@ check. The JSON it gets is handed to the same pure reader as a saved ``documents
 from __future__ import annotations
 
 import datetime as dt
-import json
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from syncer.errors import AuthError, SourceError, SyncerError
 from syncer.model import Document
 from syncer.settings import GoogleSettings
 from syncer.sources import select_tab
-from syncer.sources.docs_json import read_docs_json
+from syncer.sources.docs_json import read_docs_data
 from syncer.sources.google_auth import ENV_CREDENTIALS, error_text, load_credentials
 
 RETRIES = 3
@@ -117,7 +116,7 @@ class GoogleDocsClient:
         (absent for readers who cannot edit the doc)."""
         response = self.get_document()
         revision = response.get("revisionId")
-        document = read_docs_json(json.dumps(response).encode(), name=self.name)
+        document = read_docs_data(response, name=self.name)
         return document, revision if isinstance(revision, str) else None
 
     def get_document(self) -> dict[str, Any]:
