@@ -10,6 +10,8 @@ Matching the path template, the method and the query parameters is plain bookkee
 from __future__ import annotations
 
 import copy
+import email
+import email.policy
 import json
 import re
 from dataclasses import dataclass
@@ -128,7 +130,7 @@ class Description:
         op: Operation,
         path_values: dict[str, str],
         query: tuple[tuple[str, str], ...],
-        body: bytes,
+        sent: tuple[str, bytes],  # (Content-Type, body)
     ) -> list[str]:
         params = [self._resolve(p) for p in op.parameters]
         problems = []
@@ -144,7 +146,7 @@ class Description:
                     problems += self._value_problems(param, values)
         known = {p["name"] for p in params if p["in"] == "query"}
         problems += [f"query parameter {k!r} is not documented" for k, _ in query if k not in known]
-        return problems + self._body_problems(op, body)
+        return problems + self._body_problems(op, *sent)
 
     def _value_problems(self, param: Json, values: list[str]) -> list[str]:
         schema = self._resolve(param.get("schema", {}))
@@ -155,12 +157,17 @@ class Description:
             value = _coerce(schema, values[-1])
         return [f"{param['name']}={values}: {e}" for e in self._errors(schema, value, False)]
 
-    def _body_problems(self, op: Operation, body: bytes) -> list[str]:
+    def _body_problems(self, op: Operation, body_type: str, body: bytes) -> list[str]:
         described = op.spec.get("requestBody")
         if described is None:
             return ["a body is sent where none is documented"] if body.strip() else []
         described = self._resolve(described)
-        schema = described.get("content", {}).get("application/json", {}).get("schema")
+        content = described.get("content", {})
+        if body_type.startswith("multipart/form-data") and "multipart/form-data" in content:
+            return self._form_problems(
+                content["multipart/form-data"].get("schema", {}), body_type, body
+            )
+        schema = content.get("application/json", {}).get("schema")
         if schema is None:
             return ["the body is JSON where the description documents another type"]
         try:
@@ -168,6 +175,25 @@ class Description:
         except ValueError:
             return ["the body is not JSON"]
         return [f"body {e}" for e in self._errors(self._resolve_top(schema), value, True)]
+
+    def _form_problems(self, schema: Json, body_type: str, body: bytes) -> list[str]:
+        """A multipart body: each required part there, no part the description lacks."""
+        message = email.message_from_bytes(
+            f"Content-Type: {body_type}\r\n\r\n".encode() + body, policy=email.policy.HTTP
+        )
+        names = [
+            part.get_param("name", header="content-disposition") for part in message.iter_parts()
+        ]
+        schema = self._resolve(schema)
+        documented = set(schema.get("properties", {}))
+        problems = [
+            f"form part {name!r} is required"
+            for name in schema.get("required", [])
+            if name not in names
+        ]
+        return problems + [
+            f"form part {n!r} is not documented" for n in names if n not in documented
+        ]
 
     def _resolve_top(self, schema: Json) -> Json:
         return self._resolve(schema) if "$ref" in schema else schema

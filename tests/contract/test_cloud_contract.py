@@ -40,6 +40,7 @@ OUTSIDE_THE_API = {
 # Answers the descriptions leave out that real deployments give (api-facts.md): a stale
 # version on v2 is reported as 409 by clients in the wild; the v1 description leaves 401
 # out of most operations.
+JSON, FORM = "application/json", "multipart/form-data; boundary=b"
 REPORTED = {("PUT", "/pages/{id}", 409), ("GET", "/wiki/rest/api/user/current", 401)}
 
 
@@ -59,7 +60,9 @@ def problems_of(exchange: recorder.Exchange) -> list[str]:
     found = []
     if exchange.api == "v1" and (op.method, op.template) not in V1_ONLY_WHERE_V2_HAS_NONE:
         found.append(f"v1 {op.method} {op.template} has a v2 equivalent: use v2 on Cloud")
-    found += description.request_problems(op, values, exchange.query, exchange.body)
+    found += description.request_problems(
+        op, values, exchange.query, (exchange.body_type, exchange.body)
+    )
     if not exchange.injected and (op.method, op.template, exchange.status) not in REPORTED:
         found += description.answer_problems(
             op, exchange.status, exchange.content_type, exchange.answer
@@ -84,10 +87,16 @@ def test_every_request_of_the_e2e_suite_on_cloud_is_documented_and_so_is_every_a
 def test_the_checker_finds_what_the_description_does_not_have():
     """The checks themselves can fail: each of these requests breaks the description."""
 
-    def exchange(method, api, path, query=(), body=b"", status=200, answer=b"{}"):
+    def exchange(method, api, path, query=(), body=b"", status=200, answer=b"{}", sent=JSON):
         return recorder.Exchange(
-            "t", method, api, path, tuple(query), body, status, "application/json", answer, False
+            "t", method, api, path, tuple(query), sent, body, status, JSON, answer, False
         )
+
+    def form(*names):
+        parts = [f'--b\r\nContent-Disposition: form-data; name="{n}"\r\n\r\nx\r\n' for n in names]
+        return ("".join(parts) + "--b--\r\n").encode()
+
+    upload = "/content/1/child/attachment"
 
     minor = b'{"id":"1","status":"current","title":"T","body":{"representation":"storage",'
     minor += b'"value":"x"},"version":{"number":2,"message":"m","minorEdit":true}}'
@@ -99,6 +108,10 @@ def test_the_checker_finds_what_the_description_does_not_have():
         "no GET /nowhere": exchange("GET", "v2", "/nowhere"),
         "status 403 is not documented": exchange("PUT", "v2", "/pages/1", body=minor, status=403),
         "answer results": exchange("GET", "v2", "/pages", answer=b'{"results": 3}'),
+        "'minorEdit' is required": exchange("PUT", "v1", upload, body=form("file"), sent=FORM),
+        "'files' is not documented": exchange(
+            "PUT", "v1", upload, body=form("files", "minorEdit"), sent=FORM
+        ),
     }
     for needle, case in cases.items():
         assert any(needle in p for p in problems_of(case)), (needle, problems_of(case))

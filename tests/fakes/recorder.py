@@ -20,6 +20,7 @@ class Exchange:
     api: str | None  # "v1", "v2", or None for a path outside both
     path: str  # below the API's root: "/pages/123", "/content/123/label"
     query: tuple[tuple[str, str], ...]
+    body_type: str  # the request's Content-Type
     body: bytes
     status: int
     content_type: str
@@ -35,7 +36,7 @@ def record(
     api: str | None,
     path: str,
     query: list[tuple[str, str]],
-    body: bytes,
+    sent: tuple[str, bytes],  # (Content-Type, body)
     answer: Any,
     injected: bool,
 ) -> None:
@@ -46,7 +47,7 @@ def record(
             api,
             path,
             tuple(query),
-            body,
+            *sent,
             answer.status,
             answer.content_type,
             answer.body,

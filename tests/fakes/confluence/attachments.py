@@ -11,11 +11,12 @@ notification; anything else does (``notifications`` records it).
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 from dataclasses import dataclass
 
-from tests.fakes.confluence.state import StoredPage, _Fail, _Request
+from tests.fakes.confluence.state import StoredPage, _Fail, _now, _Request
 from tests.fakes.confluence.wire import Json
 
 _XSRF_VALUES = {"no-check", "nocheck"}
@@ -27,6 +28,7 @@ class AttachmentVersion:
     data: bytes
     media_type: str
     minor: bool
+    when: str = dataclasses.field(default_factory=_now)
 
 
 class AttachmentApi:
@@ -55,7 +57,8 @@ class AttachmentApi:
             for title, versions in sorted(self._attachments(page.id).items())
             if name is None or title == name
         ]
-        return 200, {"results": found, "start": 0, "limit": 200, "size": len(found)}
+        listing = {"results": found, "start": 0, "limit": 200, "size": len(found)}
+        return 200, {**listing, "_links": self._v1_base()}
 
     def _v1_add_attachment(self, request: _Request, page_id: str) -> tuple[int, Json]:
         return self._upload(request, page_id, replace=False)
@@ -84,7 +87,7 @@ class AttachmentApi:
             if not minor:
                 self.notifications.append((page.id, f"attachment {name}"))
             stored.append(self._v1_attachment(page, name, versions[-1]))
-        return 200, {"results": stored, "size": len(stored)}
+        return 200, {"results": stored, "size": len(stored), "_links": self._v1_base()}
 
     def _v2_page_attachments(self, request: _Request, page_id: str) -> tuple[int, object]:
         page = self._page(page_id)
@@ -110,7 +113,7 @@ class AttachmentApi:
             "type": "attachment",
             "status": "current",
             "title": name,
-            "version": {"number": version.number, "minorEdit": version.minor},
+            "version": {"number": version.number, "minorEdit": version.minor, "when": version.when},
             "metadata": {"mediaType": version.media_type},
             "extensions": {"mediaType": version.media_type, "fileSize": len(version.data)},
         }

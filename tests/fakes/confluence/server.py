@@ -249,7 +249,8 @@ class FakeConfluence(V1Api, V2Api, AttachmentApi, LocalServer):
             failure = self._injected(method, path, api)
             answer = failure or self._answer(api, method, path, rest, pairs, headers, raw)
             if self.deployment == "cloud":
-                record(method, api, rest, pairs, raw, answer, injected=failure is not None)
+                sent_as = headers.get("Content-Type", "")
+                record(method, api, rest, pairs, (sent_as, raw), answer, failure is not None)
             return answer
 
     def _answer(
