@@ -6,7 +6,8 @@ wraps each list item's and cell's text in a paragraph, puts ``local-id`` on ever
 ``data-table-width`` on tables, ``start="1"`` on numbered lists, empty ``<p />`` between
 blocks, ``&nbsp;`` for ``&#160;``, ``<br />`` for ``<br/>``, attributes in its own order, and
 splits or nests marks as it likes. None of that is an edit. A word added, changed or removed,
-a link target, a mention, a cell colour or a link's card appearance is. So the reader form is
+a link target, a mention, a cell colour, a link's card appearance or the file an image shows
+is; the size an image is shown at is not. So the reader form is
 canonical XHTML of the blocks (headings, paragraphs, lists with their kind and nesting, tables
 with their cells and spans, macros by name and parameters, tasks) and of the text with its
 marks, links and mentions; inline comment markers are left out (a comment is not an edit).
@@ -24,6 +25,13 @@ from syncer.xhtml import Node, Part, canonical_v1, digest, mixed, name_of, parse
 _NS = markup.NS
 # Table layout: widths, layout modes and the old editor's classes are not content.
 _TABLE_LAYOUT = {"data-layout", "data-table-width", "class", "style", "width", "border"}
+# An image's size and placement: Cloud's editor rewrites them on each save (``ac:align``,
+# ``ac:layout``, ``ac:original-width``, ``ac:custom-width``, a new ``ac:width``). The file
+# it shows and its alternative text are the content.
+_IMAGE_LAYOUT = {"ac:width", "ac:height", "ac:align", "ac:layout", "ac:custom-width"}
+_IMAGE_LAYOUT |= {"ac:original-width", "ac:original-height", "ac:border", "ac:class"}
+_IMAGE_LAYOUT |= {"ac:style", "ac:vspace", "ac:hspace", "ac:thumbnail", "ac:queryparams"}
+_IMAGE_MARKS = {"", "ac:adf-mark"}  # a border the editor draws round it
 _MARKS = {
     "strong": "strong",
     "b": "strong",
@@ -280,6 +288,9 @@ def _atom(node: Node, name: str) -> str:
         return _macro(node)
     if name == "ac:link":
         return _link(node)
+    if name == "ac:image":
+        inner = "".join(_generic(c) for c in node if name_of(c) not in _IMAGE_MARKS)
+        return markup.element(name, markup.attributes(node, _IMAGE_LAYOUT), inner)
     return _generic(node)
 
 

@@ -10,6 +10,9 @@ What the editor does to storage it loads and saves again, as the real Cloud bodi
   ``16``), ``start="1"`` on numbered lists (``16``–``21``), ``ac:macro-id`` and
   ``ac:local-id`` on macros, with parameters in its own order (``18``: title before colour);
 - an empty ``<p />`` between some blocks (``21``), no whitespace between blocks;
+- an image (``21``) gets ``ac:align="center" ac:layout="center"``, its size as
+  ``ac:original-width``/``ac:original-height``, ``ac:custom-width="true"`` and a width of
+  the editor's choosing (no height), and its attachment ``ri:version-at-save="1"``;
 - ``&nbsp;`` and other named entities (``16``), ``<br />``, ``<time datetime="…" />``, and the
   attributes it adds written before those it found.
 
@@ -110,6 +113,13 @@ def _editor_attributes(node: etree._Element, rng: random.Random) -> list[tuple[s
         extra.append(("ac:local-id", _hex(rng, 12)))
     elif name == "ac:structured-macro":
         extra += [("ac:local-id", _uuid(rng)), ("ac:macro-id", _uuid(rng))]
+    elif name == "ac:image":
+        width, height = node.get(f"{{{_NS}ac}}width"), node.get(f"{{{_NS}ac}}height")
+        extra += [("ac:align", "center"), ("ac:layout", "center")]
+        extra += [("ac:original-height", height or "150"), ("ac:original-width", width or "200")]
+        extra += [("ac:custom-width", "true"), ("ac:local-id", _uuid(rng))]
+    elif name == "ri:attachment":
+        extra.append(("ri:version-at-save", "1"))
     return [(key, value) for key, value in extra if key not in found]
 
 
@@ -130,6 +140,9 @@ def _element(node: etree._Element, added: dict, rng: random.Random) -> str:
     found = [(_attribute_name(key), value) for key, value in node.attrib.items()]
     if name == "ac:structured-macro":
         found.sort(key=lambda pair: pair[0] != "ac:name")
+    if name == "ac:image":  # the editor's own width, no height
+        found = [(k, v) for k, v in found if k not in ("ac:width", "ac:height")]
+        found.append(("ac:width", str(rng.choice((408, 491, 760)))))
     attributes = "".join(f' {k}="{_attribute(v)}"' for k, v in [*added.get(node, []), *found])
     if name in _CDATA:
         text = "".join(node.itertext()).replace("]]>", "]]]]><![CDATA[>")

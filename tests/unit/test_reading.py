@@ -29,6 +29,13 @@ def same(a: str, b: str) -> bool:
     return reader_form_text(a) == reader_form_text(b)
 
 
+IMAGE = (
+    '<ac:image ac:alt="chart" ac:width="400" ac:height="200">'
+    '<ri:attachment ri:filename="image-1.png"/></ac:image>'
+)
+CAPTION = "<ac:caption><p>Q4</p></ac:caption></ac:image>"
+
+
 @pytest.mark.parametrize(
     ("sent", "stored"),
     [
@@ -93,6 +100,13 @@ def same(a: str, b: str) -> bool:
             '<ol start="4"><li>x</li></ol><hr/>',
             '<ol start="4" local-id="o"><li><p>x</p></li></ol><hr />',
         ),
+        (
+            "<p>see " + IMAGE + "</p>",
+            '<p>see <ac:image ac:align="center" ac:layout="wide" ac:original-height="200"'
+            ' ac:original-width="400" ac:custom-width="true" ac:local-id="l" ac:alt="chart"'
+            ' ac:width="764"><ri:attachment ri:filename="image-1.png" ri:version-at-save="1" />'
+            '<ac:adf-mark key="border" size="1" color="#091e4224" /></ac:image></p>',
+        ),
     ],
 )
 def test_what_an_editor_writes_by_itself_is_no_edit(sent, stored):
@@ -135,6 +149,18 @@ def test_what_an_editor_writes_by_itself_is_no_edit(sent, stored):
             "</ac:plain-text-body></ac:structured-macro>",
             '<ac:structured-macro ac:name="code"><ac:plain-text-body><![CDATA[a b]]>'
             "</ac:plain-text-body></ac:structured-macro>",
+        ),
+        (
+            "<p>" + IMAGE + "</p>",
+            "<p>" + IMAGE.replace("image-1", "image-2") + "</p>",
+        ),
+        (
+            "<p>" + IMAGE + "</p>",
+            "<p>" + IMAGE.replace("chart", "a chart") + "</p>",
+        ),
+        (
+            "<p>" + IMAGE + "</p>",
+            "<p>" + IMAGE.replace("</ac:image>", CAPTION) + "</p>",
         ),
     ],
 )
