@@ -28,6 +28,16 @@ class SourceError(SyncerError):
     """The notes document could not be read as what it claims to be."""
 
 
+class MissingImage(SourceError):
+    """An image the doc shows cannot be had for good (an export lacks it, its link answers
+    404): it is left out and said so, rather than every run failing on it. ``why`` ends the
+    note "N images … left out"."""
+
+    def __init__(self, message: str, why: str = "the export refers to but does not hold"):
+        super().__init__(message)
+        self.why = why
+
+
 class AuthError(SyncerError):
     """A credential is missing or was rejected; the message names what to check."""
 

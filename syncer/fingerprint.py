@@ -24,6 +24,7 @@ from syncer.model import (
     DateChip,
     FootnoteRef,
     Footnotes,
+    Image,
     Inline,
     Item,
     ItemList,
@@ -106,6 +107,9 @@ def _inline(inline: Inline) -> dict[str, Any]:
         return {"date": inline.date.isoformat(), "display": inline.display}
     if isinstance(inline, FootnoteRef):
         return {"footnote": inline.key}
+    if isinstance(inline, Image):
+        size = {"width": inline.width, "height": inline.height}
+        return {"image": inline.name, "alt": inline.alt, **{k: v for k, v in size.items() if v}}
     return {"break": True}
 
 
@@ -144,11 +148,12 @@ def _form1_all(values: tuple[Any, ...]) -> list[Any]:
     return [_form1(value) for value in values]
 
 
-_LATER = (CodeBlock, FootnoteRef, Footnotes, Rule)  # what the first release never read
+_LATER = (CodeBlock, FootnoteRef, Footnotes, Rule, Image)  # what the first release never read
 
 
 def _as_first_read(values: tuple[Any, ...]) -> list[Any]:
-    """The values as the first release read the same doc: it left out footnotes and rules,
+    """The values as the first release read the same doc: it left out footnotes, rules and
+    images,
     read a code block's lines as paragraphs of code, and joined the runs around what it
     left out."""
     out: list[Any] = []
@@ -159,9 +164,9 @@ def _as_first_read(values: tuple[Any, ...]) -> list[Any]:
             out += [Paragraph((Text(line, frozenset({CODE})),)) for line in lines]
         elif isinstance(value, Text) and skipped and out and _same_look(out[-1], value):
             out[-1] = Text(out[-1].text + value.text, value.marks, value.link)
-        elif not isinstance(value, FootnoteRef | Footnotes | Rule):
+        elif not isinstance(value, FootnoteRef | Footnotes | Rule | Image):
             out.append(value)
-        skipped = isinstance(value, FootnoteRef)
+        skipped = isinstance(value, FootnoteRef | Image)
     return out
 
 

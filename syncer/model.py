@@ -52,7 +52,30 @@ class FootnoteRef:
     key: str
 
 
-Inline = Text | LineBreak | DateChip | FootnoteRef
+@dataclass(frozen=True)
+class Image:
+    """A picture in the text. A source names where its bytes are (``source``: a URL, a path
+    in a zip export, a ``data:`` URI); once they are read, ``name`` is the attachment they
+    are stored as (a short hash of the bytes and their extension, so a new picture is a new
+    name). ``width``/``height`` are the size the doc shows it at, in pixels."""
+
+    source: str
+    alt: str = ""
+    width: int | None = None
+    height: int | None = None
+    name: str | None = None
+
+
+Inline = Text | LineBreak | DateChip | FootnoteRef | Image
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the page holds (an image's bytes), by the name the page refers to it with."""
+
+    name: str
+    data: bytes
+    media_type: str
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from syncer.merge import MergeResult
-from syncer.model import Meeting
+from syncer.model import Attachment, Meeting
 from syncer.page_view import PageView
 from syncer.parse import DateWarning
 from syncer.status import PageAction, Status
@@ -25,6 +25,7 @@ class PagePlan:
     revision: str | None = None
     upcoming: tuple[dt.date, ...] = ()
     view: PageView | None = None  # the page as parsed for the merge; None if not compared
+    attachments: tuple[Attachment, ...] = ()  # the files its meetings' images are, if compared
 
     @property
     def action(self) -> PageAction:

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from syncer.images import ImageReader
 from syncer.merge import Decision, Force, MergeResult, Rendered, merge_page
-from syncer.model import Document, Meeting
+from syncer.model import Attachment, Document, Meeting
 from syncer.page_view import PageView
 from syncer.parse import ParseOptions, read_meetings
 from syncer.plan import ConflictView, PagePlan, Plan
@@ -96,12 +97,14 @@ def revision_tag(
 @dataclass(frozen=True)
 class Planner:
     """Plans pages against a store; kept so a write that lost a race can plan again.
-    ``watch`` wraps each per-page loop, e.g. to show progress."""
+    ``watch`` wraps each per-page loop, e.g. to show progress; ``images`` reads the images of
+    the meetings of each page compared (a page already synced needs none read)."""
 
     publishing: Publishing
     store: PageStore
     force: Force = field(default_factory=Force)
     watch: Watch = unwatched
+    images: ImageReader | None = None
 
     def plan(self, document: Document, source: str, window: Window = Window()) -> Plan:
         parsed = read_meetings(document, self.publishing.parse)
@@ -118,7 +121,8 @@ class Planner:
             due = tuple(m for m in found if not window.upcoming(m.date))
             later = tuple(m.date for m in found if window.upcoming(m.date))
             plans.append(self.plan_page(title, due, revision, later))
-        return Plan(source, tuple(plans), document.omitted, warnings)
+        omitted = document.omitted + (self.images.notes() if self.images else ())
+        return Plan(source, tuple(plans), omitted, warnings)
 
     def plan_page(
         self,
@@ -129,11 +133,15 @@ class Planner:
     ) -> PagePlan:
         current = self.store.find(title)
         _log_read(title, current)
-        view = None
+        view: PageView | None = None
+        attachments: tuple[Attachment, ...] = ()
         if current and not self.force and _already_synced(current, meetings, revision):
             log.debug("page %r already holds doc revision %s: not compared", title, revision)
             merged = _unchanged(current, meetings)
         else:
+            if self.images is not None:
+                meetings = self.images.meetings(meetings)
+                attachments = self.images.attachments(meetings)
             view = PageView(current.body if current else NEW_PAGE_PREAMBLE, self._day_first)
             merged = self._merge(view, current, meetings)
         later = tuple(
@@ -142,7 +150,7 @@ class Planner:
         if later:
             decisions = sorted((*merged.decisions, *later), key=lambda d: d.date, reverse=True)
             merged = dataclasses.replace(merged, decisions=tuple(decisions))
-        return PagePlan(title, current, merged, meetings, revision, upcoming, view)
+        return PagePlan(title, current, merged, meetings, revision, upcoming, view, attachments)
 
     @property
     def _day_first(self) -> bool:

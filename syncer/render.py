@@ -23,6 +23,7 @@ from syncer.model import (
     DateChip,
     FootnoteRef,
     Footnotes,
+    Image,
     Inline,
     Item,
     ItemList,
@@ -216,6 +217,8 @@ def _render_inline(inline: Inline, context: _Context) -> str:
         return f'<time datetime="{inline.date.isoformat()}"/>'
     if isinstance(inline, FootnoteRef):
         return _footnote_link(inline.key, context)
+    if isinstance(inline, Image):
+        return _image(inline)
     people = context.people
     url = safe_url(inline.link) if inline.link else None
     # A person chip is a mailto link: its e-mail or its name may name a Confluence user.
@@ -225,6 +228,21 @@ def _render_inline(inline: Inline, context: _Context) -> str:
         return _marked(people.mention(user), inline.marks)
     html = _marked(escape(inline.text), inline.marks)
     return f'<a href="{escape(url)}">{html}</a>' if url else html
+
+
+def _image(image: Image) -> str:
+    """A picture as the page's attachment, at the size the doc shows it."""
+    if image.name is None:
+        return ""  # its bytes were never read: a source names what it could not carry
+    size = "".join(
+        f' ac:{key}="{value}"'
+        for key, value in (("width", image.width), ("height", image.height))
+        if value
+    )
+    return (
+        f'<ac:image ac:alt="{escape(image.alt)}"{size}>'
+        f'<ri:attachment ri:filename="{escape(image.name)}"/></ac:image>'
+    )
 
 
 def _marked(html: str, marks: frozenset[str]) -> str:

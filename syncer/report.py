@@ -254,7 +254,8 @@ def _saved_version(page: PagePlan, saved: dict[str, Page | None]) -> int | None:
 
 
 def storage_markdown(body: str) -> str:
-    """Storage format as Markdown a person can read; lozenges show as ``[QUEST]``."""
+    """Storage format as Markdown a person can read; lozenges show as ``[QUEST]``, an
+    attached image as ``![alt](its file name)``."""
     from bs4 import BeautifulSoup  # the Markdown view loads its converters only when shown
     from markdownify import markdownify
 
@@ -264,6 +265,12 @@ def storage_markdown(body: str) -> str:
         name = macro.get("ac:name", "macro")
         shown = title.get_text() if name == "status" and title else name
         macro.replace_with(f"[{shown}]")
+    for image in soup.find_all("ac:image"):
+        file = image.find("ri:attachment")
+        source = file.get("ri:filename") if file else None
+        alt = image.get("ac:alt")
+        picture = soup.new_tag("img", src=str(source or ""), alt=str(alt or ""))
+        image.replace_with(picture)
     for time in soup.find_all("time"):
         when = time.get("datetime")
         time.replace_with(when if isinstance(when, str) else "")

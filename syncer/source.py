@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from dataclasses import dataclass
 from typing import Protocol
 
 from syncer.model import Document
 from syncer.settings import FileSettings
-from syncer.sources import read_file
+from syncer.sources import read_beside, read_file, read_zip_member
 
 
 class Source(Protocol):
@@ -22,6 +23,9 @@ class Source(Protocol):
 
     def read(self) -> Document:
         """The notes document as it reads now."""
+
+    def image(self, where: str) -> tuple[bytes, str | None]:
+        """The bytes of an image the document shows (and their media type, if said)."""
 
     def modified(self) -> dt.datetime | None:
         """When the document last changed, if known (timezone-aware)."""
@@ -47,3 +51,16 @@ class FileSource:
             return dt.datetime.fromtimestamp(self.settings.path.stat().st_mtime, dt.UTC)
         except OSError:
             return None  # reading it will say what is wrong
+
+    def image(self, where: str) -> tuple[bytes, str | None]:
+        """An export's image: a member of the zip, a file beside the HTML (an unzipped
+        export's ``images/``), or a link (an HTML export may point at Google's copy)."""
+        file = self.settings
+        named = mimetypes.guess_type(where, strict=False)[0]  # when the bytes do not say
+        if where.startswith(("http://", "https://")):
+            from syncer.downloads import download
+
+            return download(where, file.max_file_bytes, f"an image of {self.name}")
+        if file.path.suffix.lower() == ".zip":
+            return read_zip_member(file.path, where, file.max_file_bytes), named
+        return read_beside(file.path, where, file.max_file_bytes), named

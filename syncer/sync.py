@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
-from syncer.errors import VersionConflict
+from syncer.errors import PageError, VersionConflict
+from syncer.images import ImageReader
 from syncer.index import index_body, linked_titles, year_of
 from syncer.merge import Force
+from syncer.model import Attachment
 from syncer.plan import ConflictView, Outcomes, PagePlan, Plan, changed_pages
 from syncer.planner import Planner, Watch, Window, unwatched
 from syncer.reading import reader_form_of
@@ -80,7 +82,8 @@ def _run(request: RunRequest) -> RunResult:
     if busy:
         log.info("%s; a sync now would publish nothing", busy)
     settings = request.settings
-    planner = Planner(settings.publishing, request.store, request.force, request.watch)
+    images = ImageReader(request.source.image, settings.max_image_bytes)
+    planner = Planner(settings.publishing, request.store, request.force, request.watch, images)
     document = request.source.read()
     log.debug("read %s, revision %s", request.source.name, document.revision or "unknown")
     plan = planner.plan(document, request.source.name, _window(request))
@@ -203,6 +206,9 @@ def _store(page: PagePlan, store: PageStore) -> Page | None:
     merged, current = page.merge, page.current
     # A kept section must be looked at again next run: record the revision only when settled.
     revision = page.revision if merged.settled else None
+    if current is not None and page.attachments and not merged.blocked:
+        # Before the body that shows them: a failure leaves the page as it was.
+        _attach_missing(store, current, page.attachments, "the page is not written")
     if not merged.changed:
         if current is None or merged.state == current.state.meetings:
             return None
@@ -211,9 +217,31 @@ def _store(page: PagePlan, store: PageStore) -> Page | None:
         return store.save_state(current, state)
     state = SyncState(merged.state, revision, current.version + 1 if current else 1)
     log.debug("page %r: %s, %s", page.title, page.action, page.version_message())
-    if current is None:
+    if current is not None:
+        return store.update(current, merged.body, state, page.version_message())
+    if not page.attachments:
         return store.create(page.title, merged.body, state, page.version_message())
-    return store.update(current, merged.body, state, page.version_message())
+    # A new page holds its files only once it exists: it records the doc's revision as
+    # synced after they are there, so a run that fails between finishes the job next time.
+    unsettled = dataclasses.replace(state, source_revision=None)
+    created = store.create(page.title, merged.body, unsettled, page.version_message())
+    _attach_missing(store, created, page.attachments, "the page is created without it")
+    return store.save_state(created, state) if state != unsettled else created
+
+
+def _attach_missing(
+    store: PageStore, page: Page, files: tuple[Attachment, ...], otherwise: str
+) -> None:
+    """Upload the page's files it does not hold yet (named by their bytes: one that is
+    there is the same file); a failure says what became of the page (``otherwise``)."""
+    present = store.attachments(page)
+    for file in files:
+        if file.name not in present:
+            log.debug("page %r: attaching %s (%d bytes)", page.title, file.name, len(file.data))
+            try:
+                store.attach(page, file.name, file.data, file.media_type)
+            except PageError as error:
+                raise PageError(f"{error}; {otherwise} (the next run tries again)") from None
 
 
 # --- the topic index -------------------------------------------------------------------------

@@ -64,6 +64,7 @@ def load_settings(
         quiet_minutes=tables["source"]["quiet_minutes"],
         index_title=index_title,
         labels=tables["target"]["labels"],
+        max_image_bytes=tables["target"]["max_image_mb"],
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import syncer.settings.values as values
 from syncer.deadline import REQUEST_SECONDS
-from syncer.files import DEFAULT_LIMIT
+from syncer.files import DEFAULT_LIMIT, MB
 from syncer.parse import INTENTS
 from syncer.settings.shapes import UTC
 from syncer.settings.values import At
@@ -58,6 +58,7 @@ SCHEMA: Mapping[str, Mapping[str, Key]] = {
         "notify": Key(values.boolean, True),
         "labels": Key(values.labels, ()),
         "timeout_seconds": Key(values.seconds, REQUEST_SECONDS),
+        "max_image_mb": Key(values.image_megabytes, values.MAX_IMAGE_MB * MB),
     },
     "meetings": {
         "date_order": Key(values.date_order, False),

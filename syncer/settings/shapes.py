@@ -107,3 +107,4 @@ class Settings:
     quiet_minutes: int = 0
     index_title: str | None = None
     labels: tuple[str, ...] = ()
+    max_image_bytes: int = 10 * 1024 * 1024

@@ -14,6 +14,7 @@ from syncer.files import MB
 
 QUIET_MINUTES_MAX = 7 * 24 * 60
 MAX_FILE_MB_LIMIT = 10_000
+MAX_IMAGE_MB = 10  # an image larger is left out of the page, and the plan says so
 # Characters Confluence does not allow in a label name.
 _LABEL_FORBIDDEN = set(":;,.?&[]()#^*@!'`<>\"/\\|")
 _DOC_ID = r"[A-Za-z0-9_-]{20,}"
@@ -69,15 +70,20 @@ def seconds(value: Any, at: At) -> float | None:
     return float(value)
 
 
-def megabytes(value: Any, at: At) -> int | None:
+def megabytes(value: Any, at: At, default: int = 100) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         value = -1
     if not 0 < value <= MAX_FILE_MB_LIMIT:
         at.problem(
-            f"must be a number of megabytes above 0 and at most {MAX_FILE_MB_LIMIT} (default 100)"
+            f"must be a number of megabytes above 0 and at most {MAX_FILE_MB_LIMIT}"
+            f" (default {default})"
         )
         return None
     return int(value * MB)
+
+
+def image_megabytes(value: Any, at: At) -> int | None:
+    return megabytes(value, at, default=MAX_IMAGE_MB)
 
 
 def quiet_minutes(value: Any, at: At) -> int | None:

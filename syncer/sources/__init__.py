@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from pathlib import Path
+from urllib.parse import unquote
 
-from syncer.errors import SourceError
+from syncer.errors import MissingImage, SourceError
 from syncer.files import DEFAULT_LIMIT, TooLarge, read_at_most, size_text
 from syncer.model import Document
 
@@ -48,6 +49,29 @@ def _read(suffix: str, data: bytes, name: str, limit: int) -> Document:
     if suffix == ".zip":
         return read_zip_export(data, name=name, limit=limit)
     return read_html_export(data, name=name)
+
+
+def read_zip_member(path: Path, member: str, limit: int) -> bytes:
+    """One file of a zipped export (an image its HTML refers to), of at most ``limit`` bytes."""
+    from syncer.sources.html_export import zip_member
+
+    return zip_member(path, member, limit)
+
+
+def read_beside(path: Path, relative: str, limit: int) -> bytes:
+    """A file an unzipped export refers to, relative to its HTML and never outside its folder."""
+    folder = path.parent.resolve()
+    found = (folder / unquote(relative)).resolve()
+    if not found.is_relative_to(folder):
+        raise SourceError(f"{path}: an image points outside the export's folder: {relative!r}")
+    try:
+        return read_at_most(found, limit)
+    except TooLarge:
+        raise SourceError(f"{path}: image {relative} is larger than {size_text(limit)}") from None
+    except FileNotFoundError:
+        raise MissingImage(f"{path}: no image {relative} beside it") from None
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read image {relative}: {error.strerror}") from None
 
 
 def content_revision(data: bytes) -> str:

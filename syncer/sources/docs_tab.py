@@ -13,6 +13,7 @@ from syncer.model import (
     Block,
     Footnote,
     FootnoteRef,
+    Image,
     Inline,
     ListItem,
     Paragraph,
@@ -69,26 +70,27 @@ class TabReader:
         return [self.table(table)]
 
     def paragraph(self, paragraph: Json) -> list[Read]:
-        """A paragraph; a horizontal rule in it splits it where it stands."""
-        self.count_floating(paragraph)
+        """A paragraph; a horizontal rule in it splits it where it stands. Images placed
+        beside it (positioned objects) follow its text."""
+        floating = self.floating(paragraph)
         elements = paragraph.get("elements") or []
         if not any("horizontalRule" in element for element in elements):
-            return [self.text(paragraph)]
+            return [self.text(paragraph, floating)]
         parts: list[list[Json]] = [[]]
         for element in elements:
             if "horizontalRule" in element and not suggested(element["horizontalRule"]):
                 parts.append([])
             else:
                 parts[-1].append(element)
-        read: list[Read] = [self.text({**paragraph, "elements": parts[0]})]
+        read: list[Read] = [self.text({**paragraph, "elements": parts[0]}, floating)]
         for part in parts[1:]:
             read += [Rule(), self.text({"elements": part})]
         return read
 
-    def text(self, paragraph: Json) -> Read:
+    def text(self, paragraph: Json, floating: tuple[Image, ...] = ()) -> Read:
         elements = paragraph.get("elements") or []
         before = self.left_out.total()
-        inlines = self.inlines(elements)
+        inlines = self.inlines(elements) + floating
         style = (paragraph.get("paragraphStyle") or {}).get("namedStyleType", "")
         heading, bullet = _HEADINGS.get(style, 0), paragraph.get("bullet")
         if bullet is not None:
@@ -160,6 +162,9 @@ class TabReader:
             found = value.get("footnoteId")
             return [FootnoteRef(f"{self.key}{found}")] if isinstance(found, str) else []
         if kind == "inlineObjectElement":
+            found = self.image("inlineObjects", value.get("inlineObjectId"))
+            if found is not None:
+                return [found]
             self.count(self.object_kind("inlineObjects", value.get("inlineObjectId")))
         elif kind == "equation":
             self.count("equation")
@@ -168,19 +173,40 @@ class TabReader:
     def object_kind(self, where: str, object_id: object, prefix: str = "") -> str:
         """What an embedded object is: an image, a drawing (no content in the API) or a
         chart from Sheets."""
-        found = (self.part.get(where) or {}).get(object_id) if isinstance(object_id, str) else None
-        props = (found or {}).get("inlineObjectProperties") or (found or {}).get(
-            "positionedObjectProperties"
-        )
-        embedded = (props or {}).get("embeddedObject") or {}
+        embedded = self.embedded(where, object_id)
         if "embeddedDrawingProperties" in embedded:
             return prefix + "drawing"
         return "chart" if "linkedContentReference" in embedded else prefix + "image"
 
-    def count_floating(self, paragraph: Json) -> None:
-        """Images and drawings placed beside the text, anchored to this paragraph."""
+    def floating(self, paragraph: Json) -> tuple[Image, ...]:
+        """The images placed beside the text, anchored to this paragraph; a drawing there is
+        counted (the API gives no drawing's content)."""
+        images = []
         for object_id in paragraph.get("positionedObjectIds") or []:
-            self.count(self.object_kind("positionedObjects", object_id, "floating "))
+            found = self.image("positionedObjects", object_id)
+            if found is not None:
+                images.append(found)
+            else:
+                self.count(self.object_kind("positionedObjects", object_id, "floating "))
+        return tuple(images)
+
+    def image(self, where: str, object_id: object) -> Image | None:
+        """An embedded image by where its bytes are (``contentUri``: a link that works for
+        about half an hour, read in the same run), its alternative text and its size."""
+        embedded = self.embedded(where, object_id)
+        uri = (embedded.get("imageProperties") or {}).get("contentUri")
+        if not isinstance(uri, str) or not uri:
+            return None
+        alt = embedded.get("title") or embedded.get("description") or ""
+        size = embedded.get("size") or {}
+        return Image(uri, str(alt), _pixels(size.get("width")), _pixels(size.get("height")))
+
+    def embedded(self, where: str, object_id: object) -> Json:
+        found = (self.part.get(where) or {}).get(object_id) if isinstance(object_id, str) else None
+        props = (found or {}).get("inlineObjectProperties") or (found or {}).get(
+            "positionedObjectProperties"
+        )
+        return (props or {}).get("embeddedObject") or {}
 
     def count(self, kind: str, times: int = 1) -> None:
         if times:
@@ -200,6 +226,16 @@ class TabReader:
             for margin in (self.part.get(where) or {}).values():
                 if _shows_anything(margin.get("content") or []):
                     self.count("margin")
+
+
+def _pixels(dimension: object) -> int | None:
+    """A Docs dimension (points, as Docs gives an image's size) in CSS pixels."""
+    if not isinstance(dimension, dict):
+        return None
+    magnitude, unit = dimension.get("magnitude"), dimension.get("unit", "PT")
+    if not isinstance(magnitude, int | float) or magnitude <= 0 or unit != "PT":
+        return None
+    return round(magnitude * 4 / 3)
 
 
 def _shows_anything(content: object) -> bool:

@@ -27,8 +27,9 @@ from googleapiclient.http import HttpRequest
 
 from syncer.answers import answered, is_json_type, what_it_is
 from syncer.deadline import REQUEST_SECONDS, Budget, DeadlineExceeded, within
-from syncer.errors import AuthError, SourceError, SyncerError
+from syncer.errors import AuthError, MissingImage, SourceError, SyncerError
 from syncer.model import Document
+from syncer.redact import register_secret
 from syncer.settings import GoogleSettings
 from syncer.sources import select_tab
 from syncer.sources.docs_json import read_docs_data
@@ -66,6 +67,9 @@ class GoogleDoc:
 
     def modified(self) -> dt.datetime | None:
         return self.client.modified_time()
+
+    def image(self, where: str) -> tuple[bytes, str | None]:
+        return self.client.download(where)
 
     @property
     def requests(self) -> int:
@@ -145,6 +149,33 @@ class GoogleDocsClient:
             return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
         except ValueError:
             return None
+
+    def download(self, uri: str) -> tuple[bytes, str | None]:
+        """An image's bytes from the content link the Docs API gives it. The link works for
+        about half an hour and itself stands for the reader's account ("anyone with the URI
+        accesses the image as the original requester"), so no token is sent with it; it is
+        kept out of every output like a credential, and never named in a message."""
+        register_secret(uri)
+        register_secret(uri.split("?", 1)[0])
+        what = f"an image of {self.name}"
+        try:
+            response, content = self._http.request(uri, "GET")
+        except _Late as late:
+            raise late.error(what) from None
+        except (google.auth.exceptions.TransportError, *_NETWORK_ERRORS) as error:
+            raise SourceError(f"cannot download {what}: {_describe(error)}") from None
+        if response.status in (403, 404, 410):
+            # Minted moments ago, so not expired: the doc's sharing no longer gives this
+            # image to the reader ("access may be lost if the sharing settings change").
+            raise MissingImage(
+                f"{what}: Google answered {response.status} to its content link",
+                f"Google would not give (its content link answered {response.status})",
+            )
+        if response.status != 200:
+            raise SourceError(
+                f"{what}: Google answered {response.status} to its content link; run the sync again"
+            )
+        return bytes(content), response.get("content-type")
 
     def _call(self, request: HttpRequest, where: str) -> dict[str, Any]:
         self.sign_in()

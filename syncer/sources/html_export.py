@@ -13,11 +13,12 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 
-from syncer.errors import SourceError
+from syncer.errors import MissingImage, SourceError
 from syncer.files import DEFAULT_LIMIT, TooLarge, read_stream_at_most, size_text
 from syncer.model import Document, Tab
 from syncer.sources.common import PLACEHOLDER_WORDS, omission_notes
@@ -69,6 +70,25 @@ def read_zip_export(
     omitted = tuple(note for document in documents for note in document.omitted)
     footnotes = tuple(note for document in documents for note in document.footnotes)
     return Document(tabs, omitted, footnotes=footnotes)
+
+
+def zip_member(path: Path, member: str, limit: int) -> bytes:
+    """One file of a zipped export, by the relative path its HTML gives (``images/image1.png``),
+    inflated only up to ``limit`` bytes."""
+    wanted = PurePosixPath(unquote(member)).as_posix().lstrip("./")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = next((i for i in archive.infolist() if i.filename == wanted), None)
+            if info is None:
+                raise MissingImage(f"{path}: the zip holds no {wanted} (an image its page shows)")
+            if info.file_size > limit:
+                raise SourceError(f"{path}: {wanted} is larger than {size_text(limit)}")
+            with archive.open(info) as stream:
+                return read_stream_at_most(stream, limit)
+    except TooLarge:
+        raise SourceError(f"{path}: {wanted} inflates to more than {size_text(limit)}") from None
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as error:
+        raise SourceError(f"{path}: cannot read {wanted} from the zip: {error}") from None
 
 
 def _is_page(info: zipfile.ZipInfo) -> bool:

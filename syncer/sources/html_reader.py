@@ -24,6 +24,7 @@ from syncer.model import (
     CellSpan,
     Footnote,
     FootnoteRef,
+    Image,
     Inline,
     LineBreak,
     ListItem,
@@ -236,12 +237,12 @@ class ExportReader:
     def inside(
         self, tag: Tag, marks: frozenset[str], link: str | None, out: list[Inline]
     ) -> list[_Frame]:
-        """What walking into ``tag`` adds: a break, a footnote's number, or its children
-        with the marks and link it sets. Images are counted, comment markers skipped."""
+        """What walking into ``tag`` adds: a break, an image, a footnote's number, or its
+        children with the marks and link it sets; comment markers are skipped."""
         if tag.name == "br":
             out.append(LineBreak())
         elif tag.name == "img":
-            self.left_out["img"] += 1
+            out.extend(_image(tag))
         elif tag.name == "a" and (marker := _NOTE_MARKER.search(_href(tag))):
             if marker[1] == "ftnt":
                 out.append(FootnoteRef(f"{self.key}ftnt{marker[2]}"))
@@ -325,3 +326,18 @@ def _real_url(href: str) -> str | None:
     if parts.netloc.endswith("google.com") and parts.path == "/url":
         return parse_qs(parts.query).get("q", [href])[0]
     return href
+
+
+_PIXELS = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*([\d.]+)px", re.IGNORECASE)
+
+
+def _image(tag: Tag) -> list[Inline]:
+    """An ``<img>``: where its bytes are (an export's ``images/…`` or a link) and the size
+    its ``style`` gives it (Google writes ``width: 624.00px; height: 351.00px``)."""
+    source = tag.get("src")
+    if not isinstance(source, str) or not source.strip():
+        return []
+    style = tag.get("style")
+    size = {key.lower(): round(float(value)) for key, value in _PIXELS.findall(str(style or ""))}
+    alt = tag.get("alt") or tag.get("title") or ""
+    return [Image(source.strip(), str(alt), size.get("width") or None, size.get("height") or None)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from syncer.model import FootnoteRef, Inline, Text
+from syncer.model import FootnoteRef, Image, Inline, Text
 from syncer.sources.common import DROP_MARKERS, join_runs
 
 _SPACES = re.compile(r"[ \t\n\r\f\u00a0]+")
@@ -31,11 +31,11 @@ def strip_layout(text: str) -> str:
 
 def tidy(raw: list[Inline]) -> tuple[Inline, ...]:
     """HTML whitespace rules across runs: collapse, trim at the ends and around breaks
-    (a footnote's number is part of the line); Google's invisible markers go."""
+    (a footnote's number and an image are part of the line); Google's invisible markers go."""
     out: list[Inline] = []
     at_line_start = True
     for inline in raw:
-        if isinstance(inline, FootnoteRef):
+        if isinstance(inline, (FootnoteRef, Image)):
             out.append(inline)
             at_line_start = False
         elif isinstance(inline, Text):

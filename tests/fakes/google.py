@@ -9,6 +9,14 @@ failure to inject is queued with ``fail_next`` and served on the next matching r
 
 Documents are stored as Google keeps them, suggestions inline; ``suggestionsViewMode`` and
 ``includeTabsContent`` shape each answer the way the Docs API does.
+
+Images: a stored doc's ``imageProperties.contentUri`` may name an image added with
+``add_image``; each ``documents.get`` answer then carries a freshly minted link to it, as the
+Docs API documents ``contentUri``: "a default lifetime of 30 minutes … tagged with the account
+of the requester. Anyone with the URI effectively accesses the image as the original
+requester". So the link needs no token (the fake records whether one was sent anyway), and
+``expire_image_links`` (or ``links_outlived``, for links a run is yet to read) is the half
+hour passing.
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"  # google-auth's fixed `aud`
 DOC_MIME = "application/vnd.google-apps.document"
+IMAGE_LINK = "fake-image:"  # a stored contentUri naming an image of add_image
 # What a tab holds; an untabbed answer carries the first tab's copy of these at the top level.
 TAB_FIELDS = (
     "body",
@@ -143,6 +152,10 @@ class FakeGoogle(LocalServer):
         self._keys: dict[str, tuple[str, rsa.RSAPublicKey]] = {}  # key id → (email, key)
         self._subject_tokens: set[str] = set()
         self._failures: list[_Failure] = []
+        self._images: dict[str, tuple[bytes, str]] = {}  # name → (bytes, media type)
+        self._links: dict[str, str] = {}  # the token in a live content link → image name
+        self.image_downloads: list[tuple[str, bool]] = []  # (image, sent a token) per GET
+        self.links_outlived = False  # True: half an hour passes between a read and a download
 
     @property
     def url(self) -> str:
@@ -225,6 +238,24 @@ class FakeGoogle(LocalServer):
             old = self.documents[doc_id]
             self.documents[doc_id] = _Stored(_tabbed(doc, doc_id), version=old.version + 1)
 
+    def add_image(self, data: bytes, content_type: str = "image/png") -> str:
+        """Keep an image; returns what a stored doc's ``contentUri`` says to show it."""
+        name = f"image-{len(self._images) + 1}"
+        with self.lock:
+            self._images[name] = (data, content_type)
+        return IMAGE_LINK + name
+
+    def replace_image(self, link: str, data: bytes) -> None:
+        """Someone pastes a new picture over an old one (its links stay the doc's)."""
+        name = link.removeprefix(IMAGE_LINK)
+        with self.lock:
+            self._images[name] = (data, self._images[name][1])
+
+    def expire_image_links(self) -> None:
+        """Half an hour passes: every content link minted so far stops working."""
+        with self.lock:
+            self._links.clear()
+
     def fail_next(
         self,
         path_regex: str,
@@ -293,6 +324,8 @@ class FakeGoogle(LocalServer):
             return self._exchange(_form(body))
         if method != "GET":
             return _google_error(404, f"The requested URL {path} was not found on this server.")
+        if match := re.fullmatch(r"/docsz/([\w-]+)", path):
+            return self._image(match.group(1), bool(headers.get("Authorization")))
         if not self._authorized(headers.get("Authorization", "")):
             return _google_error(
                 401,
@@ -383,7 +416,30 @@ class FakeGoogle(LocalServer):
         if not self.viewer_only:
             doc["revisionId"] = stored.revision
         doc["suggestionsViewMode"] = mode
-        return _json(200, doc)
+        return _json(200, self._with_links(doc))
+
+    def _with_links(self, doc: Any) -> Any:
+        """The answer with each image's ``contentUri`` a link minted for this request."""
+        if isinstance(doc, list):
+            return [self._with_links(item) for item in doc]
+        if not isinstance(doc, dict):
+            return doc
+        out = {key: self._with_links(value) for key, value in doc.items()}
+        link = out.get("contentUri")
+        if isinstance(link, str) and link.startswith(IMAGE_LINK):
+            token = secrets.token_urlsafe(24)
+            if not self.links_outlived:
+                self._links[token] = link.removeprefix(IMAGE_LINK)
+            out["contentUri"] = f"{self.origin}/docsz/{token}?key={secrets.token_urlsafe(8)}"
+        return out
+
+    def _image(self, token: str, sent_token: bool) -> Answer:
+        name = self._links.get(token)
+        self.image_downloads.append((name or "", sent_token))
+        if name is None:  # googleusercontent.com's answer to a link past its lifetime
+            return Answer(403, b"<html><body>Error 403 (Forbidden)</body></html>", "text/html")
+        data, content_type = self._images[name]
+        return Answer(200, data, content_type)
 
     def _file(self, doc_id: str, query: dict[str, str]) -> Answer:
         stored = self.documents.get(doc_id)

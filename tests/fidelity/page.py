@@ -35,6 +35,8 @@ def on_page(storage: str) -> Shown:
             _cell(shown, node)
         elif name == "hr":
             shown.rules += 1
+        elif name == "ac:image":
+            shown.images += 1
         elif name == "ac:structured-macro" and node.get("{urn:confluence:ac}name") == "code":
             shown.code.append("".join(node.itertext()))
     shown.words.update(words("".join(_texts(root))))

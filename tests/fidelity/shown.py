@@ -29,8 +29,8 @@ def date_of(text: str, heading: int) -> dt.date | None:
 class Shown:
     """What one side shows. ``items`` are (kind, number, words) with kind ``bullet``,
     ``number`` or ``task``; ``headings`` the levels of each meeting's own headings in order;
-    ``code`` the lines of code (source) or code blocks (page); ``named`` what a note must
-    name for content left out."""
+    ``code`` the lines of code (source) or code blocks (page); ``images`` the pictures it
+    shows; ``named`` what a note must name for content left out."""
 
     words: Counter[str] = field(default_factory=Counter)
     items: list[tuple[str, int, str]] = field(default_factory=list)
@@ -39,6 +39,7 @@ class Shown:
     headings: dict[dt.date, list[int]] = field(default_factory=dict)
     code: list[str] = field(default_factory=list)
     rules: int = 0
+    images: int = 0
     named: set[str] = field(default_factory=set)
 
     def item(self, kind: str, number: int, text: str) -> None:

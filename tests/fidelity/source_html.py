@@ -144,7 +144,10 @@ class HtmlSource:
         if tag.name == "br":
             return "\n"
         if tag.name == "img":
-            self.shown.named.add("image")
+            if str(tag.get("src") or "").strip():
+                self.shown.images += 1
+            else:
+                self.shown.named.add("image")
         if nested or tag.name not in ("ul", "ol", "table"):
             stack.append(iter(tag.children))
         return ""

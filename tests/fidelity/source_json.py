@@ -75,8 +75,11 @@ class JsonSource:
 
     def inline_content(self, paragraph: Json) -> None:
         """Count what the paragraph shows beside its text, and the words it shows."""
-        if paragraph.get("positionedObjectIds"):
-            self.shown.named.add("floating")
+        for object_id in paragraph.get("positionedObjectIds") or []:
+            if self.picture("positionedObjects", object_id):
+                self.shown.images += 1
+            else:
+                self.shown.named.add("floating")
         shown: list[str] = []
         for element in paragraph.get("elements") or []:
             value = next((v for v in element.values() if isinstance(v, dict)), {})
@@ -87,13 +90,23 @@ class JsonSource:
             elif "footnoteReference" in element:
                 self.footnote(value.get("footnoteId"))
             elif "inlineObjectElement" in element:
-                self.shown.named.add("image")
+                if self.picture("inlineObjects", value.get("inlineObjectId")):
+                    self.shown.images += 1
+                else:
+                    self.shown.named.add("image")
             elif "equation" in element:
                 self.shown.named.add("equation")
             elif "\ue907" in str((element.get("textRun") or {}).get("content")):
                 self.shown.named.add("not expose")
             shown.append(_shown_by(element))
         self.shown.words.update(words("".join(shown)))
+
+    def picture(self, where: str, object_id: object) -> bool:
+        """Whether the object is an image whose bytes the API links (a drawing has none)."""
+        found = (self.part.get(where) or {}).get(object_id) or {}
+        props = found.get("inlineObjectProperties") or found.get("positionedObjectProperties")
+        embedded = (props or {}).get("embeddedObject") or {}
+        return bool((embedded.get("imageProperties") or {}).get("contentUri"))
 
     def footnote(self, key: object) -> None:
         note = (self.part.get("footnotes") or {}).get(key) if isinstance(key, str) else None

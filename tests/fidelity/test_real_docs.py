@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from syncer.images import ImageReader
 from syncer.model import Document
 from syncer.parse import parse_document
 from syncer.render import render_meeting
@@ -45,8 +46,15 @@ def converted(path: Path, place: str) -> tuple[Document, Shown, str]:
     else:
         dated = dated_html(data, place)
         document, shown = read_html_export(dated, name=path.name), HtmlSource(dated).shown
-    storage = "\n".join(render_meeting(meeting) for meeting in parse_document(document))
+    images = ImageReader(picture, limit=10 * 1024 * 1024)
+    meetings = images.meetings(parse_document(document))
+    storage = "\n".join(render_meeting(meeting) for meeting in meetings)
     return document, shown, storage
+
+
+def picture(where: str) -> tuple[bytes, str | None]:
+    """Each image's bytes, as the source would read them (one PNG per place)."""
+    return b"\x89PNG\r\n\x1a\n" + where.encode(), None
 
 
 @pytest.mark.parametrize("place", PLACES)
@@ -63,6 +71,7 @@ def test_a_real_doc_comes_over_whole(path: Path, place: str) -> None:
     assert page.headings == {d: page_levels(levels) for d, levels in doc.headings.items()}
     assert all(any(line in block for block in page.code) for line in doc.code)
     assert page.rules == doc.rules
+    assert page.images == doc.images
 
 
 def test_every_file_of_both_folders_is_tried() -> None:

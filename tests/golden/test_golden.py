@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from syncer.images import ImageReader
 from syncer.parse import ParseOptions, parse_document
 from syncer.reading import reader_form_text
 from syncer.render import render_meeting
+from syncer.settings import FileSettings
+from syncer.source import FileSource
 from syncer.sources import read_file
 
 HERE = Path(__file__).parent
@@ -49,10 +52,14 @@ INPUTS = sorted(p for p in HERE.iterdir() if p.suffix in (".json", ".zip")) + [
 
 
 def sections(path: Path) -> tuple[str, str]:
+    """Every meeting of the file rendered, its images read as a sync reads them (a zip's
+    from the zip, a data: URI's from itself), and the notes of what was left out."""
     document = read_file(path)
-    meetings = parse_document(document, ParseOptions())
+    images = ImageReader(FileSource(FileSettings(path)).image, limit=10 * 1024 * 1024)
+    meetings = images.meetings(parse_document(document, ParseOptions()))
     body = "\n".join(render_meeting(meeting) for meeting in meetings) + "\n"
-    return body, "".join(f"{note}\n" for note in document.omitted)
+    notes = (*document.omitted, *images.notes())
+    return body, "".join(f"{note}\n" for note in notes)
 
 
 @pytest.mark.parametrize("source", INPUTS, ids=lambda p: p.name)

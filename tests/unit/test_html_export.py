@@ -22,6 +22,7 @@ from syncer.model import (
     CodeBlock,
     Footnote,
     FootnoteRef,
+    Image,
     LineBreak,
     ListItem,
     Paragraph,
@@ -43,7 +44,13 @@ def fixture_blocks(name: str) -> tuple[Block, ...]:
 
 
 def texts(blocks: tuple[Block, ...]) -> list[str]:
-    return [plain_text(b.inlines) for b in blocks if isinstance(b, Paragraph | ListItem)]
+    """The text of each paragraph and item (one that only shows a picture has none)."""
+    return [
+        plain_text(b.inlines)
+        for b in blocks
+        if isinstance(b, Paragraph | ListItem)
+        and not all(isinstance(inline, Image) for inline in b.inlines)
+    ]
 
 
 def run(blocks: tuple[Block, ...], text: str) -> Text:
@@ -334,14 +341,15 @@ def test_page_header_and_footer_divs_are_not_notes() -> None:
     assert document.omitted == ("1 page header or footer left out",)
 
 
-def test_images_are_left_out_and_counted() -> None:
-    body = '<p><span>Chart:</span><span style="x"><img alt="" src="images/image1.png"></span></p>'
+def test_images_are_read_with_where_their_bytes_are_and_the_size_shown() -> None:
+    img = '<img alt="Flow" src="images/image1.png" style="width: 624.00px; height: 351.00px;">'
+    body = f'<p><span>Chart:</span><span style="x">{img}</span></p>'
     document = read_html_export(export(body))
-    assert document.tabs[0].blocks == (Paragraph((Text("Chart:"),)),)
-    assert document.omitted == ("1 image left out",)
-    assert read_html_export(
-        (FIXTURES / "non-text-between-code.export.html").read_bytes()
-    ).omitted == ("1 image left out",)
+    chart = Image("images/image1.png", "Flow", 624, 351)
+    assert document.tabs[0].blocks == (Paragraph((Text("Chart:"), chart)),)
+    assert document.omitted == ()
+    fixture = read_html_export((FIXTURES / "non-text-between-code.export.html").read_bytes())
+    assert fixture.omitted == ()
 
 
 def zipped(files: dict[str, bytes]) -> bytes:

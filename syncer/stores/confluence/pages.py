@@ -124,9 +124,7 @@ class ConfluencePages:
         try:
             self.api.upload(path, name, data, media_type)
         except PageError as error:
-            raise PageError(
-                f"cannot attach {name} to '{page.title}', so the page is not written: {error}"
-            ) from None
+            raise PageError(f"cannot attach {name} to '{page.title}': {error}") from None
 
     def attachments(self, page: Page) -> set[str]:
         path, params = self._attachments_request(page)
