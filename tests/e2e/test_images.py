@@ -2,57 +2,17 @@
 Docs API gives (which need no token and last half an hour), uploaded before the body that
 shows them, named by their bytes so an unchanged picture is never sent twice."""
 
-import copy
 import json
 import re
 
 import pytest
 
-from tests.e2e.live import DOC_ID, EXAMPLE, TITLE, sync, the_page
+from tests.e2e.live import DOC_ID, TITLE, sync, the_page, with_images
 from tests.fakes.cloud_editor import saved_in_cloud_editor
 
 PNG = b"\x89PNG\r\n\x1a\n"
 CHART, DIAGRAM = PNG + b"chart" * 50, PNG + b"diagram" * 50
 FILENAME = re.compile(r'ri:filename="(image-[0-9a-f]{16}\.png)"')
-
-
-def with_images(*shown: tuple[str, str]) -> dict:
-    """The example doc with an image (by its link) at the end of each bullet that starts
-    with the given words, as the Docs API gives an inline image."""
-    doc = copy.deepcopy(EXAMPLE)
-    tab = doc["tabs"][0]["documentTab"]
-    objects = tab.setdefault("inlineObjects", {})
-    for number, (words, link) in enumerate(shown, 1):
-        paragraph = next(
-            block["paragraph"]
-            for block in tab["body"]["content"]
-            if "paragraph" in block
-            and block["paragraph"]["elements"][0]
-            .get("textRun", {})
-            .get("content", "")
-            .startswith(words)
-        )
-        object_id = f"kix.image{number}"
-        last = paragraph["elements"][-1]
-        last["textRun"]["content"] = last["textRun"]["content"].rstrip("\n") + " "
-        paragraph["elements"] += [
-            {"inlineObjectElement": {"inlineObjectId": object_id, "textStyle": {}}},
-            {"textRun": {"content": "\n", "textStyle": {}}},
-        ]
-        objects[object_id] = {
-            "objectId": object_id,
-            "inlineObjectProperties": {
-                "embeddedObject": {
-                    "title": f"picture {number}",
-                    "imageProperties": {"contentUri": link, "cropProperties": {}},
-                    "size": {
-                        "width": {"magnitude": 300, "unit": "PT"},
-                        "height": {"magnitude": 150, "unit": "PT"},
-                    },
-                }
-            },
-        }
-    return doc
 
 
 @pytest.fixture
