@@ -1,0 +1,170 @@
+"""Confluence tasks in storage: what each says, who it is assigned to, when it is due, and
+whether it is done; and the rule that a tick belongs to whoever ticked it on the page.
+
+Confluence assigns a task to the first user mentioned in its body and takes the first date
+(``<time datetime="…"/>``) as its due date (its own template says: "Use @ to assign a user
+and // to select a due date"). Its status (``complete``/``incomplete``) is the page's: people
+tick tasks in Confluence, so a render of the doc never unticks one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from syncer.reading import reader_form_of
+from syncer.xhtml import Node, name_of
+
+_NS = "{urn:confluence:ri}"
+COMPLETE, INCOMPLETE = "complete", "incomplete"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task as a reader sees it. ``assignee`` is the user of its first mention (a Cloud
+    account id or a Data Center username, ``by_username`` says which); ``words`` is its text
+    without the mentions and dates, whitespace collapsed; ``body`` its body's reader form,
+    what matches a task across renders."""
+
+    id: str
+    done: bool
+    words: str
+    body: str
+    assignee: str | None = None
+    by_username: bool = False
+    due: dt.date | None = None
+
+
+def tasks_in(nodes: Sequence[Node]) -> list[tuple[Node, Task]]:
+    """Every task below ``nodes``, in document order, with the ``ac:task`` element it is."""
+    found = []
+    for node in nodes:
+        for task in node.iter("{urn:confluence:ac}task") if _is_element(node) else ():
+            found.append((task, _read(task)))
+    return found
+
+
+def keep_ticks(
+    page: Sequence[Node], new: Sequence[Node], ticked_in_doc_before: frozenset[str]
+) -> bool:
+    """Give each task of the ``new`` render the status the ``page`` gave it; one the doc
+    ticks since the last sync (not in ``ticked_in_doc_before``) is complete whatever the
+    page says. A task is the page's same task when its body reads the same, or else when it
+    has the same id (a reworded task keeps its place). Whether the new render's statuses
+    now differ from what the page shows, so that it must be written."""
+    on_page = [task for _node, task in tasks_in(page)]
+    by_body: dict[str, list[Task]] = {}
+    for task in on_page:
+        by_body.setdefault(task.body, []).append(task)
+    rendered = tasks_in(new)
+    differs = False
+    matches = _matched(rendered, by_body, {t.id: t for t in on_page})
+    for (node, task), old in zip(rendered, matches, strict=True):
+        newly_ticked = task.done and task.id not in ticked_in_doc_before
+        done = newly_ticked or (old.done if old is not None else task.done)
+        _set_status(node, done)
+        differs |= old is not None and old.done != done
+    return differs
+
+
+def ticked(nodes: Sequence[Node]) -> frozenset[str]:
+    """The ids of the tasks a render of the doc shows done."""
+    return frozenset(task.id for _node, task in tasks_in(nodes) if task.done)
+
+
+def _matched(
+    rendered: list[tuple[Node, Task]], by_body: dict[str, list[Task]], by_id: dict[str, Task]
+) -> list[Task | None]:
+    """For each rendered task, the page's task it is (or None: a new task): the same words
+    first, all of them, then the same id among the page's tasks left."""
+    taken: set[int] = set()
+    out: list[Task | None] = []
+    for _node, task in rendered:
+        same = next((t for t in by_body.get(task.body, []) if id(t) not in taken), None)
+        if same is not None:
+            taken.add(id(same))
+        out.append(same)
+    for n, (_node, task) in enumerate(rendered):
+        old = by_id.get(task.id)
+        if out[n] is None and old is not None and id(old) not in taken:
+            taken.add(id(old))
+            out[n] = old
+    return out
+
+
+def _read(task: Node) -> Task:
+    task_id = status = ""
+    body: Node | None = None
+    for part in task:
+        name = name_of(part)
+        if name == "ac:task-id":
+            task_id = "".join(part.itertext()).strip()
+        elif name == "ac:task-status":
+            status = "".join(part.itertext()).strip()
+        elif name == "ac:task-body":
+            body = part
+    if body is None:
+        return Task(task_id, status == COMPLETE, "", "")
+    assignee, by_username = _first_user(body)
+    return Task(
+        task_id,
+        status == COMPLETE,
+        " ".join(_words(body)).strip(),
+        reader_form_of(body),
+        assignee,
+        by_username,
+        _first_date(body),
+    )
+
+
+def _first_user(body: Node) -> tuple[str | None, bool]:
+    for user in body.iter(f"{_NS}user"):
+        account = user.get(f"{_NS}account-id") or user.get(f"{_NS}userkey")
+        if account:
+            return account, False
+        name = user.get(f"{_NS}username")
+        if name:
+            return name, True
+    return None, False
+
+
+def _first_date(body: Node) -> dt.date | None:
+    for time in body.iter("time"):
+        try:
+            return dt.date.fromisoformat(str(time.get("datetime", ""))[:10])
+        except ValueError:
+            continue
+    return None
+
+
+def _words(node: Node) -> Iterator[str]:
+    """The text a reader sees, a mention's or date's own markup left out; nested tasks'
+    bodies are theirs."""
+    if node.text:
+        yield from node.text.split()
+    for child in node:
+        if _shown(child):
+            yield from _words(child)
+        if child.tail:
+            yield from child.tail.split()
+
+
+def _shown(node: Node) -> bool:
+    """Whether a reader sees ``node``'s words as the task's: not a mention, a date, a nested
+    task or the task's bookkeeping (a comment or other element is, its words are)."""
+    name = name_of(node) if _is_element(node) else ""
+    if name == "ac:link":
+        return node.find(f".//{_NS}user") is None
+    return name not in ("time", "ac:task-list", "ac:task-id", "ac:task-status", "")
+
+
+def _set_status(task: Node, done: bool) -> None:
+    for part in task:
+        if name_of(part) == "ac:task-status":
+            part.text = COMPLETE if done else INCOMPLETE
+            return
+
+
+def _is_element(node: object) -> bool:
+    return isinstance(getattr(node, "tag", None), str)
