@@ -10,18 +10,16 @@ loses its place before anything is written.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
 
-from syncer.xhtml import Node, name_of
+from syncer.xhtml import Node, copied, name_of, storage_text
 
 _AC = "urn:confluence:ac"
 _MARKER = f"{{{_AC}}}inline-comment-marker"
 _REF = f"{{{_AC}}}ref"
-_NAMESPACES = {"ac": _AC, "ri": "urn:confluence:ri"}
 
 
 @dataclass(frozen=True)
@@ -56,14 +54,12 @@ def comments_in(nodes: Sequence[Node]) -> list[Comment]:
 def anchored(nodes: Sequence[Node], comments: Sequence[Comment]) -> tuple[str, list[Comment]]:
     """The section ``nodes`` (rendered anew) as storage text with each comment's markers put
     back, and the comments whose words are no longer there."""
-    wrapper = etree.Element("section", nsmap=_NAMESPACES)
-    for node in nodes:
-        wrapper.append(copy.deepcopy(node))
+    wrapper = copied(nodes)
     lost = []
     for comment in sorted(comments, key=lambda c: -len(c.words)):  # outer comments first
         if not _anchor(list(wrapper), comment):
             lost.append(comment)
-    return _inner_xml(wrapper), lost
+    return storage_text(wrapper), lost
 
 
 def _anchor(nodes: list[Node], comment: Comment) -> bool:
@@ -133,9 +129,3 @@ def _wrap(owner: Node, where: str, piece: str, start: int, end: int, ref: str) -
 
 def _normal(text: str) -> str:
     return text.replace("\u00a0", " ")
-
-
-def _inner_xml(wrapper: Node) -> str:
-    """The wrapper's content as storage text, without the namespace declarations it holds."""
-    whole = etree.tostring(wrapper, encoding="unicode")
-    return whole[whole.index(">") + 1 : -len("</section>")]

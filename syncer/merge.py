@@ -11,6 +11,9 @@ comparing what a reader sees (``reading``), never markup:
 - both changed: ``conflict``, the page's version stays until forced;
 - we never wrote it (hand-made history): adopted when identical, else ``unmanaged`` and kept.
 
+A task's tick is the page's (``tasks``): a section rendered anew keeps every status the page
+gave its tasks, and a task the doc ticked since the last sync is ticked on the page too.
+
 Where a section cannot be replaced or placed without harming what is around it, nothing is
 written to the page, and the result says why.
 """
@@ -28,7 +31,8 @@ from syncer.page_view import PageView, Section
 from syncer.reading import PAGE_FORM, reader_form, section_hash
 from syncer.state import SectionRecord
 from syncer.status import Status
-from syncer.xhtml import Node, digest, parse_fragment
+from syncer.tasks import keep_ticks, tasks_in, ticked
+from syncer.xhtml import Node, copied, digest, parse_fragment, storage_text
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ class _Merger:
         self.view, self.rendered, self.state = view, rendered, state
         self.force, self.version, self.as_written = force, version, as_written
         self.nodes = _parsed(rendered)
+        self.ticked = {date: ticked(nodes) for date, nodes in self.nodes.items()}  # in the doc
         self.new_state = dict(state)
         self.decided: dict[dt.date, Decision] = {}
         self.clashes: dict[dt.date, Clash] = {}
@@ -172,12 +177,19 @@ class _Merger:
             return
         wanted, nodes = self.rendered[date], self.nodes[date]
         target = reader_form(nodes)
+        ours = self.state.get(date.isoformat())
+        # The page's ticks go into the render; a tick the doc adds is news to the page.
+        news = keep_ticks(section.nodes, nodes, ours.ticked if ours else frozenset())
         status, reason = self._decide(section, target, wanted)
+        if status == Status.UNCHANGED and news:
+            status, reason = Status.UPDATED, "a task was ticked in the doc"
         self.decided[date] = Decision(date, status, reason)
         if status == Status.UPDATED:
             self._replace(section, nodes, wanted, target)
         elif status == Status.UNCHANGED and not self._recorded(section, wanted):
-            self.new_state[date.isoformat()] = self._written(target, wanted, self.version - 1)
+            self.new_state[date.isoformat()] = self._written(
+                target, wanted, self.version - 1, self.ticked[date]
+            )
         elif status == Status.CONFLICT:
             self.clashes[date] = Clash(self.view.reader_form(section), target)
 
@@ -223,9 +235,13 @@ class _Merger:
         if comments:
             text, lost = anchored(nodes, comments)
             self.notes += [_lost_place(comment, date) for comment in lost]
+        elif tasks_in(nodes):  # with the page's ticks
+            text = storage_text(copied(nodes))
         raw = self.view.raw(section)
         self.edits.append((section.start, section.end, text + (raw[len(raw.rstrip()) :] or "\n")))
-        self.new_state[date] = self._written(target, wanted, self.version)
+        self.new_state[date] = self._written(
+            target, wanted, self.version, self.ticked[section.date]
+        )
 
     def _recorded(self, section: Section, wanted: Rendered) -> bool:
         """Whether the state already says this section is ours, in whatever form it was made."""
@@ -262,11 +278,15 @@ class _Merger:
             return
         self.edits.append((placement.offset, placement.offset, wanted.section + "\n"))
         target = reader_form(self.nodes[date])
-        self.new_state[date.isoformat()] = self._written(target, wanted, self.version)
+        self.new_state[date.isoformat()] = self._written(
+            target, wanted, self.version, self.ticked[date]
+        )
 
     @staticmethod
-    def _written(target: str, wanted: Rendered, version: int) -> SectionRecord:
-        return SectionRecord(digest(target), wanted.doc[FORM], version, PAGE_FORM, FORM)
+    def _written(
+        target: str, wanted: Rendered, version: int, ticked: frozenset[str]
+    ) -> SectionRecord:
+        return SectionRecord(digest(target), wanted.doc[FORM], version, PAGE_FORM, FORM, ticked)
 
 
 def _same_doc(ours: SectionRecord, wanted: Rendered) -> bool:

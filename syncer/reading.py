@@ -7,7 +7,7 @@ wraps each list item's and cell's text in a paragraph, puts ``local-id`` on ever
 blocks, ``&nbsp;`` for ``&#160;``, ``<br />`` for ``<br/>``, attributes in its own order, and
 splits or nests marks as it likes. None of that is an edit. A word added, changed or removed,
 a link target, a mention, a cell colour, a link's card appearance or the file an image shows
-is; the size an image is shown at is not. So the reader form is
+is; the size an image is shown at is not, nor is ticking a task. So the reader form is
 canonical XHTML of the blocks (headings, paragraphs, lists with their kind and nesting, tables
 with their cells and spans, macros by name and parameters, tasks) and of the text with its
 marks, links and mentions; inline comment markers are left out (a comment is not an edit).
@@ -166,18 +166,13 @@ def _cells(row: Node) -> Iterator[str]:
 
 
 def _tasks(node: Node) -> Iterator[str]:
-    """A task by its status and body; its id and uuid are the editor's bookkeeping."""
+    """A task by its body: its id and uuid are the editor's bookkeeping, and its status is
+    whoever ticked it (a tick in Confluence is not an edit of the section; ``tasks``)."""
     for task in node:
         if name_of(task) != "ac:task":
             continue
-        status = body = ""
-        for part in task:
-            name = name_of(part)
-            if name == "ac:task-status":
-                status = markup.squash("".join(part.itertext())).strip()
-            elif name == "ac:task-body":
-                body = _task_body(mixed(part))
-        yield f"<ac:task><ac:task-status>{status}</ac:task-status>{body}</ac:task>"
+        body = "".join(_task_body(mixed(p)) for p in task if name_of(p) == "ac:task-body")
+        yield f"<ac:task>{body}</ac:task>"
 
 
 def _task_body(parts: list[Part]) -> str:

@@ -24,13 +24,16 @@ class SectionRecord:
     """What notes-sync wrote for one meeting: a hash of the section as stored (``page``), of
     the doc's meeting as parsed (``doc``; None when an older release did not record it), the
     page version that holds exactly that section (to show it again in a conflict), and the
-    forms the two hashes were made in, so that each is checked the way it was made."""
+    forms the two hashes were made in, so that each is checked the way it was made;
+    ``ticked``, the ids of the tasks the doc showed done then (so a tick the doc adds later
+    is told from one a person took off on the page)."""
 
     page: str
     doc: str | None = None
     version: int | None = None
     page_form: int = 2
     doc_form: int = 2
+    ticked: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class SyncState:
                     "version": written.version,
                     "page_form": written.page_form,
                     "doc_form": written.doc_form,
+                    **({"ticked": sorted(written.ticked)} if written.ticked else {}),
                 }
                 for date, written in sorted(self.meetings.items())
             },
@@ -93,7 +97,13 @@ def _meetings(value: object, forms: Mapping[str, int] | None) -> dict[str, Secti
         if page_form not in PAGE_FORMS or doc_form not in FORMS:
             continue
         doc, version = _str(entry.get("doc")), _int(entry.get("version"))
-        meetings[date] = SectionRecord(entry["page"], doc, version, page_form, doc_form)
+        listed = entry.get("ticked")
+        ticked = (
+            frozenset(t for t in listed if isinstance(t, str))
+            if isinstance(listed, list)
+            else frozenset()
+        )
+        meetings[date] = SectionRecord(entry["page"], doc, version, page_form, doc_form, ticked)
     return meetings
 
 

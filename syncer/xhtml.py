@@ -7,6 +7,7 @@ entities (``&nbsp;``), CDATA and any ``prefix:`` namespaces are tolerated.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import html.entities
 import re
@@ -30,6 +31,7 @@ _SPACES = re.compile(r"[\s\u00a0]+")
 # Attributes Confluence adds or rewrites on save; they carry no meaning for a comparison.
 _VOLATILE = re.compile(r"(macro-id|local-id|version-at-save|data-[\w-]+|schema-version)$")
 _NS = "urn:confluence:"
+_PREFIXES = {"ac": f"{_NS}ac", "ri": f"{_NS}ri"}
 _PARSER = etree.XMLParser(
     resolve_entities=False, huge_tree=True, remove_comments=True, remove_pis=True
 )
@@ -116,6 +118,21 @@ def parse_fragment(raw: str) -> etree._Element:
         return etree.fromstring(wrapped.encode("utf-8"), _PARSER)
     except etree.XMLSyntaxError as error:
         raise PageError(f"page body is not well-formed XHTML: {error}") from None
+
+
+def copied(nodes: Iterable[Node]) -> etree._Element:
+    """Copies of ``nodes`` under one ``section`` element that declares Confluence's prefixes
+    once, to change them and write them back with ``storage_text``."""
+    wrapper = etree.Element("section", nsmap=_PREFIXES)
+    for node in nodes:
+        wrapper.append(copy.deepcopy(node))
+    return wrapper
+
+
+def storage_text(wrapper: etree._Element) -> str:
+    """A ``copied`` wrapper's content as storage text, without its namespace declarations."""
+    whole = etree.tostring(wrapper, encoding="unicode")
+    return whole[whole.index(">") + 1 : -len("</section>")]
 
 
 def numeric_entities(raw: str) -> str:

@@ -22,6 +22,7 @@ REAL = Path(__file__).parents[1] / "fixtures" / "real-confluence"
 CLOUD_BODIES = ["02", "16", "17", "18", "19", "20", "21"]
 STRUCTURE = {"ac:structured-macro", "br", "time", "ul", "ol", "table", "tbody", "tr"}
 STRUCTURE |= {"ac:task-list", "ac:task", "ac:task-id", "ac:link", "hr"}  # between tasks, ids…
+STRUCTURE |= {"ac:task-status"}  # a tick, which is the page's and never an edit (test_tasks)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
