@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from syncer.action_items import ActionItems, with_tasks
+from syncer.attendees import attendees_first, event_line, opens_meeting
 from syncer.dates import DateReading, reading, starts_with_date
 from syncer.footnotes import FootnoteNumbers
 from syncer.lists import nested_lists
@@ -39,10 +41,12 @@ _NAME_LIKE = re.compile(r"[A-Z][\w.'’-]*(?:[ /][A-Z][\w.'’-]*){0,3}")
 
 @dataclass(frozen=True)
 class ParseOptions:
-    """How to read a notes doc: extra intent aliases, and whether 01/02/2023 is 1 February."""
+    """How to read a notes doc: extra intent aliases, whether 01/02/2023 is 1 February, and
+    which notes are action items."""
 
     aliases: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ALIASES))
     day_first: bool = False
+    action_items: ActionItems = field(default_factory=ActionItems)
 
     def intent(self, name: str) -> str | None:
         """The canonical intent a bracket word stands for, if it stands for one."""
@@ -108,7 +112,12 @@ def _meeting(
     """One meeting from the parts of the doc under its date (one per time it is written),
     its footnotes numbered through all of them and gathered at its end."""
     footnotes = FootnoteNumbers(texts)
-    body = tuple(block for part in parts for block in _structure(footnotes.blocks(part), options))
+    body = tuple(
+        block
+        for part in parts
+        for block in _structure(attendees_first(footnotes.blocks(part)), options)
+    )
+    body = with_tasks(body, options.action_items)
     if not footnotes.notes:
         return Meeting(date, body)
     return Meeting(date, (*body, Footnotes(tuple(_structure(n, None) for n in footnotes.notes))))
@@ -122,6 +131,8 @@ def meeting_date(block: Block, options: ParseOptions) -> DateReading:
         return DateReading()
     if len(block.inlines) == 1 and isinstance(block.inlines[0], DateChip):
         return DateReading(block.inlines[0].date)
+    if chip := opens_meeting(block):
+        return DateReading(chip.date)
     text = _shown_text(block)
     found = reading(text, day_first=options.day_first)
     if found.date is None and any(isinstance(inline, DateChip) for inline in block.inlines):
@@ -155,7 +166,8 @@ def _bodies_of(
         if found.date is not None:
             if date is not None:
                 yield date, body
-            date, body = found.date, []
+            event = event_line(block)
+            date, body = found.date, [event] if event else []
             continue
         if found.problem and isinstance(block, Paragraph):
             heading = " ".join(_shown_text(block).split())

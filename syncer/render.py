@@ -7,8 +7,9 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from syncer.action_items import name_at_start
 from syncer.model import (
     BOLD,
     CODE,
@@ -72,6 +73,13 @@ class People:
         """The user the first matching name or e-mail stands for, if any."""
         keys = (person_key(name) for name in names if name)
         return next((self.users[key] for key in keys if key in self.users), None)
+
+    def named_first(self, text: str) -> tuple[str, int] | None:
+        """The user whose name ``text`` starts with (as a whole word), and where the name
+        ends: a task's assignee, as in "Dave to make an issue"."""
+        found = name_at_start(text, frozenset(k for k in self.users if "@" not in k))
+        user = self.user(found.group().lstrip(" @")) if found else None
+        return (user, found.end()) if user and found else None
 
     def mention(self, user: str) -> str:
         attribute = "ri:username" if self.usernames else "ri:account-id"
@@ -273,12 +281,24 @@ def _render_list(block: ItemList, context: _Context) -> str:
 
 
 def _render_task(item: Item | Topic, context: _Context) -> str:
-    """A checklist item as a Confluence task; what is nested under it stays in its body."""
+    """A checklist item as a Confluence task; what is nested under it stays in its body. A
+    name ``[people]`` knows at its start is a mention, which Confluence takes as its
+    assignee (as it does a person chip anywhere in it)."""
     status = "complete" if item.done else "incomplete"
+    first = item.inlines[0] if item.inlines else None
+    named = context.people.named_first(first.text) if isinstance(first, Text) else None
+    if isinstance(first, Text) and not first.link and named:
+        user, end = named
+        rest = (Text(first.text[end:], first.marks), *item.inlines[1:])
+        body = _marked(context.people.mention(user), first.marks) + _render_item(
+            replace(item, inlines=rest), context
+        )
+    else:
+        body = _render_item(item, context)
     return (
         f"<ac:task><ac:task-id>{context.task_id()}</ac:task-id>"
         f"<ac:task-status>{status}</ac:task-status>"
-        f"<ac:task-body>{_render_item(item, context)}</ac:task-body></ac:task>"
+        f"<ac:task-body>{body}</ac:task-body></ac:task>"
     )
 
 

@@ -3,16 +3,21 @@ Markdown, three-way views of conflicts, a Markdown report for CI summaries, and 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from syncer.errors import EXIT_OK
 from syncer.parse import DateWarning
 from syncer.plan import ConflictView, Outcomes, PagePlan, Plan, changed_pages, counts
 from syncer.status import PageAction, Status
 from syncer.stores.base import Page
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
 
 
 def summary_lines(plan: Plan, every: bool = True) -> Iterable[str]:
@@ -211,6 +216,7 @@ def plan_json(
 def _page_json(
     page: PagePlan, saved: dict[str, Page | None], plan_minor: bool
 ) -> dict[str, object]:
+    tasks = _tasks_json(page)
     return {
         "title": page.title,
         "action": page.action,
@@ -219,12 +225,45 @@ def _page_json(
         "minor_edit": _minor_update(plan_minor, page),
         "saved_version": _saved_version(page, saved),
         "meetings": [
-            {"date": d.date.isoformat(), "status": d.status, "reason": d.reason}
+            {
+                "date": d.date.isoformat(),
+                "status": d.status,
+                "reason": d.reason,
+                "tasks": tasks.get(d.date, []),
+            }
             for d in page.merge.decisions
         ],
         "blocked": list(page.merge.blocked),
         "notes": list(page.merge.notes),
     }
+
+
+def _tasks_json(page: PagePlan) -> dict[dt.date, list[dict[str, object]]]:
+    """Each meeting's tasks as the page shows them after the sync (its ticks included), the
+    page read once more only when the sync changes it."""
+    from syncer.errors import PageError  # JSON alone reads the page's tasks
+    from syncer.page_view import PageView
+    from syncer.tasks import tasks_in
+
+    view = page.view
+    try:
+        if view is None or page.merge.changed:
+            view = PageView(page.merge.body, view.day_first if view else False)
+    except PageError:
+        return {}
+    found: dict[dt.date, list[dict[str, object]]] = {}
+    for section in view.sections:
+        for _node, task in tasks_in(section.nodes):
+            found.setdefault(section.date, []).append(
+                {
+                    "id": task.id,
+                    "done": task.done,
+                    "assignee": task.assignee,
+                    "due": task.due.isoformat() if task.due else None,
+                    "text": task.words,
+                }
+            )
+    return found
 
 
 def _conflict_json(view: ConflictView) -> dict[str, object]:
@@ -255,7 +294,8 @@ def _saved_version(page: PagePlan, saved: dict[str, Page | None]) -> int | None:
 
 def storage_markdown(body: str) -> str:
     """Storage format as Markdown a person can read; lozenges show as ``[QUEST]``, an
-    attached image as ``![alt](its file name)``."""
+    attached image as ``![alt](its file name)``, a mention as ``@`` and its user, a task as
+    ``[ ]`` or ``[x]``."""
     from bs4 import BeautifulSoup  # the Markdown view loads its converters only when shown
     from markdownify import markdownify
 
@@ -271,10 +311,33 @@ def storage_markdown(body: str) -> str:
         alt = image.get("ac:alt")
         picture = soup.new_tag("img", src=str(source or ""), alt=str(alt or ""))
         image.replace_with(picture)
+    for user in soup.find_all("ri:user"):
+        who = user.get("ri:account-id") or user.get("ri:userkey") or user.get("ri:username")
+        (user.find_parent("ac:link") or user).replace_with(f"@{who}")
+    for task in soup.find_all("ac:task"):
+        _task_item(soup, task)
+    for tasks in soup.find_all("ac:task-list"):
+        tasks.name = "ul"
     for time in soup.find_all("time"):
         when = time.get("datetime")
         time.replace_with(when if isinstance(when, str) else "")
     return markdownify(str(soup), heading_style="ATX", bullets="*").strip()
+
+
+def _task_item(soup: BeautifulSoup, task: Tag) -> None:
+    """A task as a list item read ``[ ]`` or ``[x]``, its due date (its first date) said."""
+    status, body = task.find("ac:task-status"), task.find("ac:task-body")
+    done = status is not None and status.get_text().strip() == "complete"
+    item = soup.new_tag("li")
+    item.append(f"[{'x' if done else ' '}] ")
+    due = body.find("time") if body else None
+    for paragraph in body.find_all("p") if body else ():
+        paragraph.unwrap()  # Cloud's editor wraps a task's text in one
+    for part in list(body.contents) if body else ():
+        item.append(part.extract())
+    if due is not None:
+        item.append(f" (due {due.get('datetime')})")
+    task.replace_with(item)
 
 
 _COLOURS = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}

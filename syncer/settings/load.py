@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from syncer.action_items import ActionItems
 from syncer.errors import ConfigError
 from syncer.files import MB, TooLarge, read_at_most
 from syncer.parse import DEFAULT_ALIASES, INTENTS, ParseOptions
@@ -207,11 +208,12 @@ def _publishing(
 ) -> Publishing:
     title = _title(tables["target"]["title"] or "", target, problems)
     usernames = isinstance(target, ConfluenceSettings) and not target.cloud
-    return Publishing(
-        title,
-        ParseOptions(_aliases(tables["tags"], problems), tables["meetings"]["date_order"]),
-        _people(tables["people"].values, usernames, problems),
-    )
+    people = _people(tables["people"].values, usernames, problems)
+    meetings = tables["meetings"]
+    names = frozenset(key for key in people.users if "@" not in key)
+    found = ActionItems(meetings["action_items"], meetings["action_prefixes"], names)
+    parse = ParseOptions(_aliases(tables["tags"], problems), meetings["date_order"], found)
+    return Publishing(title, parse, people)
 
 
 def _title(title: str, target: TargetSettings | None, problems: list[str]) -> str:

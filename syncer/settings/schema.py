@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import syncer.settings.values as values
+from syncer.action_items import DEFAULT_PREFIXES
 from syncer.deadline import REQUEST_SECONDS
 from syncer.files import DEFAULT_LIMIT, MB
 from syncer.parse import INTENTS
@@ -66,6 +67,8 @@ SCHEMA: Mapping[str, Mapping[str, Key]] = {
         "include_upcoming": Key(values.boolean, False),
         "since": Key(values.date),
         "until": Key(values.date),
+        "action_items": Key(values.action_items, False),
+        "action_prefixes": Key(values.prefixes, DEFAULT_PREFIXES),
     },
     "tags": {intent: Key(values.words, ()) for intent in INTENTS},
     "index": {"title": Key(values.text)},

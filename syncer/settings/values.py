@@ -132,6 +132,22 @@ def date_order(value: Any, at: At) -> bool | None:
     return None
 
 
+def action_items(value: Any, at: At) -> bool | None:
+    """Whether plain bullets that read as action items become tasks too (``detect``), or
+    only the doc's checklists (``checklists``)."""
+    if value in ("checklists", "detect"):
+        return bool(value == "detect")
+    at.problem('must be "checklists" or "detect"')
+    return None
+
+
+def prefixes(value: Any, at: At) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+        at.problem('must be a list of prefixes, e.g. ["AI:", "TODO", "[action]"]')
+        return None
+    return tuple(dict.fromkeys(p.strip() for p in value))
+
+
 def timezone(value: Any, at: At) -> ZoneInfo | None:
     if isinstance(value, str) and value:
         try:
