@@ -17,6 +17,10 @@ What the editor does to storage it loads and saves again, as the real Cloud bodi
   attributes it adds written before those it found.
 
 ``saved_in_cloud_editor`` is that transform; ``seed`` makes its ids repeatable.
+
+Whether the editor keeps the task ids a publisher wrote is not documented: the real bodies
+hold only small page-wide numbers (``01``: 56–59, ``03``: 230, 231), as Confluence's own
+editor numbers them. ``renumber_tasks`` is the answer that it renumbers them on save.
 """
 
 from __future__ import annotations
@@ -36,11 +40,15 @@ _CDATA = {"ac:plain-text-body", "ac:plain-text-link-body"}
 _NS = "urn:confluence:"
 
 
-def saved_in_cloud_editor(body: str, seed: int = 0) -> str:
+def saved_in_cloud_editor(body: str, seed: int = 0, renumber_tasks: bool = False) -> str:
     """``body`` as Cloud's editor stores it after someone opens and publishes the page."""
     rng = random.Random(seed)
     root = parse_fragment(body)
     _wrap_inline_content(root)
+    if renumber_tasks:
+        first = rng.randrange(1, 300)
+        for number, task_id in enumerate(root.iter(f"{{{_NS}ac}}task-id")):
+            task_id.text = str(first + number)
     added: dict[etree._Element, list[tuple[str, str]]] = {}
     for node in root.iter():
         if node is not root and isinstance(node.tag, str):
