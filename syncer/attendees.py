@@ -9,9 +9,11 @@ top of the section, its chips mentions wherever ``[people]`` knows them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
+from syncer.dates import read_date
 from syncer.model import BOLD, Block, DateChip, Inline, Paragraph, Text
 
 LABEL = "Attendees:"
@@ -20,27 +22,37 @@ _BAR = re.compile(r"\s*[|·•–—-]\s*")
 _BETWEEN = re.compile(r"[\s,;]*")
 
 
-def opens_meeting(block: Block) -> DateChip | None:
-    """The date chip of a ``<date> | <event>`` line, which opens a meeting."""
-    return _opening(block)[0]
+def opens_meeting(block: Block, day_first: bool = False) -> dt.date | None:
+    """The date of a ``<date> | <event>`` line, which opens a meeting: the date a chip (the
+    Docs API) or its text (an HTML export, where the chip is text)."""
+    return _opening(block, day_first)[0]
 
 
-def event_line(block: Block) -> Paragraph | None:
+def event_line(block: Block, day_first: bool = False) -> Paragraph | None:
     """What follows the date and the bar of an opening line, as a paragraph (None if
     nothing does, or the block is no opening line)."""
-    chip, rest = _opening(block)
-    return Paragraph(rest) if chip and rest else None
+    date, rest = _opening(block, day_first)
+    return Paragraph(rest) if date and rest else None
 
 
-def _opening(block: Block) -> tuple[DateChip | None, tuple[Inline, ...]]:
-    if not isinstance(block, Paragraph) or len(block.inlines) < 2:
+def _opening(block: Block, day_first: bool) -> tuple[dt.date | None, tuple[Inline, ...]]:
+    if not isinstance(block, Paragraph) or not block.inlines:
         return None, ()
-    first, second = block.inlines[:2]
-    bar = _BAR.match(second.text) if isinstance(second, Text) else None
-    if not isinstance(first, DateChip) or not isinstance(second, Text) or not bar:
+    first, *others = block.inlines
+    date: dt.date | None
+    if isinstance(first, DateChip) and others and isinstance(others[0], Text):
+        date, after = first.date, others[0]
+        bar, rest = _BAR.match(after.text), tuple(others[1:])
+    elif isinstance(first, Text) and not first.link and "|" in first.text:
+        shown, _, text = first.text.partition("|")
+        date, after = read_date(shown, day_first=day_first), Text("|" + text, first.marks)
+        bar, rest = _BAR.match(after.text), tuple(others)
+    else:
         return None, ()
-    after = second.text[bar.end() :]
-    return first, ((Text(after, second.marks, second.link),) if after else ()) + block.inlines[2:]
+    if date is None or bar is None:
+        return None, ()
+    left = after.text[bar.end() :]
+    return date, ((Text(left, after.marks, after.link),) if left else ()) + rest
 
 
 def attendees_first(blocks: Sequence[Block]) -> list[Block]:

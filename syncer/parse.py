@@ -131,8 +131,8 @@ def meeting_date(block: Block, options: ParseOptions) -> DateReading:
         return DateReading()
     if len(block.inlines) == 1 and isinstance(block.inlines[0], DateChip):
         return DateReading(block.inlines[0].date)
-    if chip := opens_meeting(block):
-        return DateReading(chip.date)
+    if opened := opens_meeting(block, options.day_first):
+        return DateReading(opened)
     text = _shown_text(block)
     found = reading(text, day_first=options.day_first)
     if found.date is None and any(isinstance(inline, DateChip) for inline in block.inlines):
@@ -166,7 +166,7 @@ def _bodies_of(
         if found.date is not None:
             if date is not None:
                 yield date, body
-            event = event_line(block)
+            event = event_line(block, options.day_first)
             date, body = found.date, [event] if event else []
             continue
         if found.problem and isinstance(block, Paragraph):

@@ -242,3 +242,25 @@ def test_the_json_plan_lists_each_meetings_tasks(tmp_path):
             "text": "to fix it",
         }
     ]
+
+
+def test_an_export_s_opening_line_is_text_and_still_opens_the_meeting():
+    """An HTML export writes the date chip as its text: ``Dec 27, 2023 | Arch Hours``."""
+    opening = Paragraph((Text("Dec 27, 2023 | "), Text("Arch Hours", link="https://cal/x")), 2)
+    [meeting] = parse_document(doc(opening, item("[inform] x")), ParseOptions())
+    assert meeting.date == dt.date(2023, 12, 27)
+    assert meeting.blocks[0] == Paragraph((Text("Arch Hours", link="https://cal/x"),))
+
+
+@pytest.mark.parametrize(
+    "inlines",
+    [
+        (DateChip(DEC_20, "Dec 20"), Text(" standup moved")),  # a chip in a sentence
+        (Text("no date | here"),),
+        (Text("Dec 20, 2023 retro"),),
+    ],
+)
+def test_a_line_without_a_date_and_a_bar_opens_no_meeting(inlines):
+    before = para("2023-12-13", 2)
+    meetings = parse_document(doc(before, Paragraph(inlines, 2), item("[inform] x")))
+    assert [m.date for m in meetings] == [dt.date(2023, 12, 13)]
