@@ -428,3 +428,22 @@ def test_a_single_page_archive_is_listed_without_looking_for_other_years(tmp_pat
     assert store.finds == ["Arch Hours: topic index"]
     assert len(table(page.body)) == 4
 
+
+def test_a_page_someone_saved_rebuilds_the_index_from_the_body_read_and_records_its_version(
+    tmp_path, store
+):
+    refresh_index(store, settings(tmp_path), just_written(tmp_path, "Arch Hours: 2023"))
+    page = store.find("Arch Hours: 2022")
+    saved = store.update(page, page.body.replace("old", "renamed"), page.state, "by hand")
+    store.finds.clear()
+    written = refresh_index(store, settings(tmp_path), {}, [saved])
+    assert written is not None and table(written.body)[-1][-1] == "renamed"
+    assert "Arch Hours: 2022" not in store.finds  # its body was read by the run already
+    assert store.find("Arch Hours: 2022").state == SyncState(indexed_version=saved.version)
+
+
+def test_a_page_saved_again_while_the_index_was_rebuilt_records_nothing(tmp_path, store):
+    page = store.find("Arch Hours: 2022")
+    store.update(page, page.body + "<p>again</p>", page.state, "by hand")
+    assert refresh_index(store, settings(tmp_path), {}, [page]) is not None
+    assert store.find("Arch Hours: 2022").state.indexed_version is None  # the next run again
