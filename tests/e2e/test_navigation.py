@@ -278,6 +278,15 @@ def action_items(body: str) -> list[list[str]]:
     return rows
 
 
+def test_a_file_archive_lists_the_open_action_items_too(local, capsys):
+    with_action_items(local)
+    sync(local, capsys)
+    assert [row[2] for row in action_items(archived(local, INDEX, ".xhtml"))] == [
+        "to file the APM issue by",
+        "Book a room for the demo",
+    ]
+
+
 def test_a_task_ticked_on_the_page_leaves_the_index_on_the_next_sync(remote, confluence, capsys):
     with_action_items(remote)
     sync(remote, capsys)
