@@ -1,4 +1,5 @@
-"""The topic index: one page that lists every topic of every year page, newest first.
+"""The topic index: one page that lists every topic of every year page, newest first, and
+then every action item (a Confluence task) of theirs that is not done yet.
 
 It is built from the year pages as they are (hand-made history included), not from the doc,
 so it always lists what the archive holds. Everything here is pure; the run (``sync``) reads
@@ -18,7 +19,8 @@ from syncer.model import plain_text
 from syncer.page_view import PageView, heading_text
 from syncer.parse import ParseOptions, read_topic
 from syncer.render import NOBODY, People, status_macro
-from syncer.xhtml import parse_fragment
+from syncer.tasks import assignee_mention, tasks_in
+from syncer.xhtml import Node, parse_fragment
 from syncer.xml_text import escape
 
 TOPIC_LENGTH = 120
@@ -27,6 +29,8 @@ INTRO = (
     " notes-sync rebuilds this page from the archive pages whenever one of them changes, so"
     " edits made here do not last.</p>\n"
 )
+ACTION_ITEMS = "Open action items"
+NO_ACTION_ITEMS = "No open action items."
 _AC = "urn:confluence:ac"
 _RI = "urn:confluence:ri"
 _SKIPPED = {"ul", "ol", "table", "structured-macro", "task-list", "image", "emoticon"}
@@ -47,11 +51,25 @@ class Row:
     topic: str
 
 
+@dataclass(frozen=True)
+class ActionItem:
+    """One open task as the index lists it: its meeting (date, page and the section heading's
+    text, as for a topic), who it is assigned to as the task mentions them (the ``ri:user``
+    attribute and its value), its due date and its words, shortened like a topic."""
+
+    date: dt.date
+    page: str
+    anchor: str
+    assignee: tuple[str, str] | None
+    due: dt.date | None
+    words: str
+
+
 def topics_of(
     title: str, page: PageView | str, options: ParseOptions, people: People = NOBODY
 ) -> list[Row]:
     """The top-level list items of each dated section of a page, in page order."""
-    view = page if isinstance(page, PageView) else PageView(page, options.day_first)
+    view = _view(page, options)
     rows: list[Row] = []
     for section in view.sections:
         anchor = " ".join(heading_text(section.nodes[0]).split())
@@ -64,16 +82,39 @@ def topics_of(
     return rows
 
 
+def open_action_items(title: str, page: PageView) -> list[ActionItem]:
+    """The tasks not done yet of each dated section of a page (written by us or by hand), in
+    page order; a task under a dated heading that another section holds is that heading's."""
+    found: list[ActionItem] = []
+    claimed: set[Node] = set()
+    for section in reversed(page.sections):
+        anchor = " ".join(heading_text(section.nodes[0]).split())
+        items = []
+        for node, task in tasks_in(section.nodes[1:]):
+            if node in claimed or task.done or not (task.words or task.assignee or task.due):
+                continue
+            claimed.add(node)
+            mention = assignee_mention(node)
+            words = _short(task.words)
+            items.append(ActionItem(section.date, title, anchor, mention, task.due, words))
+        found[:0] = items
+    return found
+
+
 def index_body(
     pages: Iterable[tuple[str, PageView | str]], options: ParseOptions, people: People = NOBODY
 ) -> str:
-    """The index page's storage body for (title, body) pages: one sortable table, newest
-    first (topics of one date in page order)."""
-    rows = [row for title, body in pages for row in topics_of(title, body, options, people)]
+    """The index page's storage body for (title, body) pages: a sortable table of topics,
+    then one of the open action items, both newest first (those of one date in page order);
+    each page is parsed once for both."""
+    views = [(title, _view(body, options)) for title, body in pages]
+    rows = [row for title, view in views for row in topics_of(title, view, options, people)]
     rows.sort(key=lambda row: row.date, reverse=True)
     header = "<tr><th>Date</th><th>Intent</th><th>Presenter</th><th>Topic</th></tr>"
     table = "".join(_table_row(row) for row in rows)
-    return f"{INTRO}<table><tbody>{header}{table}</tbody></table>\n"
+    items = [item for title, view in views for item in open_action_items(title, view)]
+    items.sort(key=lambda item: item.date, reverse=True)
+    return f"{INTRO}<table><tbody>{header}{table}</tbody></table>\n{_action_items(items)}"
 
 
 def linked_titles(index: etree._Element | str) -> list[str]:
@@ -161,15 +202,48 @@ def _short(text: str) -> str:
 
 
 def _table_row(row: Row) -> str:
-    date = row.date.isoformat()
-    link = (
-        f'<ac:link ac:anchor="{escape(row.anchor)}">'
-        f'<ri:page ri:content-title="{escape(row.page)}"/>'
-        f"<ac:plain-text-link-body><![CDATA[{date}]]></ac:plain-text-link-body></ac:link>"
-    )
     intents = "".join(status_macro(intent) for intent in row.intents)
-    cells = (link, intents, escape(row.presenter), escape(row.topic))
+    link = _meeting_link(row.date, row.page, row.anchor)
+    return _cells(link, intents, escape(row.presenter), escape(row.topic))
+
+
+def _action_items(items: list[ActionItem]) -> str:
+    """The open action items' heading and table; without any, a line saying so (so that
+    the last one ticked visibly leaves)."""
+    heading = f"<h2>{ACTION_ITEMS}</h2>"
+    if not items:
+        return f"{heading}<p>{NO_ACTION_ITEMS}</p>\n"
+    header = "<tr><th>Assignee</th><th>Due</th><th>Action item</th><th>Meeting</th></tr>"
+    table = "".join(_action_row(item) for item in items)
+    return f"{heading}<table><tbody>{header}{table}</tbody></table>\n"
+
+
+def _action_row(item: ActionItem) -> str:
+    who = ""
+    if item.assignee is not None:
+        attribute, user = item.assignee
+        who = f'<ac:link><ri:user ri:{attribute}="{escape(user)}"/></ac:link>'
+    due = f'<time datetime="{item.due.isoformat()}"/>' if item.due else ""
+    link = _meeting_link(item.date, item.page, item.anchor)
+    return _cells(who, due, escape(item.words), link)
+
+
+def _meeting_link(date: dt.date, page: str, anchor: str) -> str:
+    """A link to a meeting's section heading on its page, reading as its date."""
+    return (
+        f'<ac:link ac:anchor="{escape(anchor)}">'
+        f'<ri:page ri:content-title="{escape(page)}"/>'
+        f"<ac:plain-text-link-body><![CDATA[{date.isoformat()}]]></ac:plain-text-link-body>"
+        "</ac:link>"
+    )
+
+
+def _cells(*cells: str) -> str:
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def _view(page: PageView | str, options: ParseOptions) -> PageView:
+    return page if isinstance(page, PageView) else PageView(page, options.day_first)
 
 
 def _local(node: etree._Element) -> str:

@@ -39,11 +39,14 @@ class SectionRecord:
 @dataclass(frozen=True)
 class SyncState:
     """What notes-sync keeps with a page, so it can tell its own writes from a person's edits:
-    per meeting what it wrote, the page version it wrote them in, and the doc revision."""
+    per meeting what it wrote, the page version it wrote them in, and the doc revision;
+    ``indexed_version``, a later version (someone else's) the topic index has been rebuilt
+    from, so that a person's edit (a tick) rebuilds the index once, not on every run."""
 
     meetings: Mapping[str, SectionRecord] = field(default_factory=dict)
     source_revision: str | None = None
     page_version: int | None = None
+    indexed_version: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +64,7 @@ class SyncState:
                 }
                 for date, written in sorted(self.meetings.items())
             },
+            **({} if self.indexed_version is None else {"indexed_version": self.indexed_version}),
         }
 
     @classmethod
@@ -75,6 +79,7 @@ class SyncState:
                 _meetings(value.get("meetings"), forms),
                 _str(value.get("source_revision")),
                 _int(value.get("page_version")),
+                _int(value.get("indexed_version")),
             )
         if "schema" not in value and isinstance(value.get("sections"), dict):
             # The first release kept one page hash per meeting and nothing about the doc.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
@@ -99,7 +99,8 @@ def _run(request: RunRequest) -> RunResult:
             log.warning("%s", note)
     written = apply_plan(plan, planner)
     plan = plan.with_pages(page for page, _ in written)
-    index = refresh_index(request.store.minor_edits(), settings, changed_bodies(written))
+    edited = edited_by_others(written)
+    index = refresh_index(request.store.minor_edits(), settings, changed_bodies(written), edited)
     for note in _unmanaged_notes(plan):
         log.warning("%s", note)
     return RunResult(plan, written, (), index)
@@ -190,6 +191,25 @@ def changed_bodies(written: Outcomes) -> dict[str, str]:
     return {page.title: page.body for page in changed_pages(written)}
 
 
+def edited_by_others(written: Outcomes) -> list[Page]:
+    """The pages the run read and did not edit that someone saved since the index last read
+    them (a person ticked a task there, say), each as last saved: what the index shows of
+    them may have changed though notes-sync wrote nothing."""
+    edited = []
+    for plan, saved in written:
+        page = saved or plan.current
+        if page is not None and not plan.merge.changed and _saved_since_indexed(page):
+            edited.append(page)
+    return edited
+
+
+def _saved_since_indexed(page: Page) -> bool:
+    """A version newer than the one notes-sync wrote and than the one the index was last
+    rebuilt from is someone else's save (nothing recorded: a page notes-sync never wrote)."""
+    seen = (v for v in (page.state.page_version, page.state.indexed_version) if v is not None)
+    return page.version > max(seen, default=0)
+
+
 def _write(page: PagePlan, planner: Planner) -> tuple[PagePlan, Page | None]:
     for attempt in on_lost_race(WRITE_ATTEMPTS):
         with attempt:
@@ -212,7 +232,7 @@ def _store(page: PagePlan, store: PageStore) -> Page | None:
     if not merged.changed:
         if current is None or merged.state == current.state.meetings:
             return None
-        state = SyncState(merged.state, revision, current.state.page_version)
+        state = dataclasses.replace(current.state, meetings=merged.state, source_revision=revision)
         log.debug("page %r: only its sync state changed (sections adopted)", page.title)
         return store.save_state(current, state)
     state = SyncState(merged.state, revision, current.version + 1 if current else 1)
@@ -247,25 +267,58 @@ def _attach_missing(
 # --- the topic index -------------------------------------------------------------------------
 
 
-def refresh_index(store: PageStore, settings: Settings, written: Mapping[str, str]) -> Page | None:
+def refresh_index(
+    store: PageStore,
+    settings: Settings,
+    written: Mapping[str, str],
+    edited: Sequence[Page] = (),
+) -> Page | None:
     """Rebuild the index after a run that changed year pages (``written``: title → the body
-    just written, so it is not read again), as a minor edit (the year pages notified their
-    watchers already); the index written, or None when there is none or it did not change."""
-    if not settings.index_title or not written:
+    just written, so it is not read again) or read ones someone else saved since the index
+    last read them (``edited``), as a minor edit (the year pages notified their watchers
+    already); the index written, or None when there is none or it did not change. Each
+    ``edited`` page then records the version the index was built from, so the next run
+    rebuilds nothing."""
+    if not settings.index_title or not (written or edited):
         return None
+    for page in edited:
+        log.debug(
+            "page %r is at version %d, saved by someone since: rebuilding the index",
+            page.title,
+            page.version,
+        )
+    known = {**{page.title: page.body for page in edited}, **written}
+    index = _rebuilt_index(store, settings, settings.index_title, known)
+    for page in edited:
+        _record_indexed(store, page)
+    return index
+
+
+def _rebuilt_index(
+    store: PageStore, settings: Settings, title: str, known: Mapping[str, str]
+) -> Page | None:
     for attempt in on_lost_race(INDEX_ATTEMPTS):
         with attempt:
-            return _write_index(store, settings, settings.index_title, written)
+            return _write_index(store, settings, title, known)
     raise AssertionError("unreachable: Retrying returns or raises")
 
 
+def _record_indexed(store: PageStore, page: Page) -> None:
+    """Sync state alone, which edits nothing people see; a page saved again meanwhile keeps
+    its state, and the next run, seeing a newer version, rebuilds the index again."""
+    try:
+        store.save_state(page, dataclasses.replace(page.state, indexed_version=page.version))
+    except VersionConflict:
+        log.debug("page %r changed while the index was rebuilt: next run again", page.title)
+
+
 def _write_index(
-    store: PageStore, settings: Settings, title: str, written: Mapping[str, str]
+    store: PageStore, settings: Settings, title: str, known: Mapping[str, str]
 ) -> Page | None:
     current = store.find(title)
     parsed = parse_fragment(current.body) if current else None
     listed = linked_titles(parsed) if parsed is not None else []
-    pages = _year_pages(store, settings, [*written, *listed], written)
+    pages = _year_pages(store, settings, [*known, *listed], known)
     publishing = settings.publishing
     body = index_body(pages.items(), publishing.parse, publishing.people)
     if parsed is not None and reader_form_of(parsed) == reader_form_of(parse_fragment(body)):

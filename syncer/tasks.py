@@ -18,6 +18,10 @@ from syncer.xhtml import Node, name_of
 
 _NS = "{urn:confluence:ri}"
 COMPLETE, INCOMPLETE = "complete", "incomplete"
+# How a mention names its user: Cloud an account id, Data Center a user key or a username.
+USER_ATTRIBUTES = ("account-id", "userkey", "username")
+# What a task's words leave out: dates, nested tasks, bookkeeping, editor placeholders.
+_UNSHOWN = ("time", "ac:task-list", "ac:task-id", "ac:task-status", "ac:placeholder", "")
 
 
 @dataclass(frozen=True)
@@ -118,15 +122,29 @@ def _read(task: Node) -> Task:
     )
 
 
+def assignee_mention(task: Node) -> tuple[str, str] | None:
+    """The ``ri:user`` attribute (one of ``USER_ATTRIBUTES``) and value of the user a task is
+    assigned to, as its first mention writes it: to mention the same user elsewhere in the
+    form the page's Confluence gave it."""
+    body = next((part for part in task if name_of(part) == "ac:task-body"), None)
+    return _first_mention(body) if body is not None else None
+
+
 def _first_user(body: Node) -> tuple[str | None, bool]:
+    mention = _first_mention(body)
+    if mention is None:
+        return None, False
+    attribute, user = mention
+    return user, attribute == "username"
+
+
+def _first_mention(body: Node) -> tuple[str, str] | None:
     for user in body.iter(f"{_NS}user"):
-        account = user.get(f"{_NS}account-id") or user.get(f"{_NS}userkey")
-        if account:
-            return account, False
-        name = user.get(f"{_NS}username")
-        if name:
-            return name, True
-    return None, False
+        for attribute in USER_ATTRIBUTES:
+            value = user.get(f"{_NS}{attribute}")
+            if value:
+                return attribute, value
+    return None
 
 
 def _first_date(body: Node) -> dt.date | None:
@@ -152,11 +170,12 @@ def _words(node: Node) -> Iterator[str]:
 
 def _shown(node: Node) -> bool:
     """Whether a reader sees ``node``'s words as the task's: not a mention, a date, a nested
-    task or the task's bookkeeping (a comment or other element is, its words are)."""
+    task, the task's bookkeeping or an editor's placeholder, which the page does not show
+    (a comment or other element is, its words are)."""
     name = name_of(node) if _is_element(node) else ""
     if name == "ac:link":
         return node.find(f".//{_NS}user") is None
-    return name not in ("time", "ac:task-list", "ac:task-id", "ac:task-status", "")
+    return name not in _UNSHOWN
 
 
 def _set_status(task: Node, done: bool) -> None:

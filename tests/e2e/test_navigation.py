@@ -212,3 +212,114 @@ def test_a_label_someone_removed_is_added_back_on_the_next_write(remote, conflue
     sync(remote, capsys)
     assert page(confluence, PAGE).labels == ["arch-hours", "keep-me", "meeting-notes"]
     assert confluence.count("POST", "label") == 3  # two pages created, then the one missing
+
+
+# --- open action items ------------------------------------------------------------------
+
+
+def with_action_items(config: Path) -> None:
+    """The notes gain a checklist under the newest meeting: one item assigned with a person
+    chip and due by a date chip, one of words only (the Docs API reads both as not done)."""
+    path = config.parent / "notes.json"
+    notes = json.loads(path.read_text())
+    tab = notes["tabs"][0]["documentTab"]
+    levels = {"nestingLevels": [{"glyphType": "GLYPH_TYPE_UNSPECIFIED"}]}
+    tab["lists"]["kix.chk"] = {"listProperties": levels}
+    person = {"personProperties": {"name": "Dave", "email": "dave.ormsbee@example.org"}}
+    due = {"dateElementProperties": {"timestamp": "2024-01-10T12:00:00Z"}}
+    items = [
+        [{"person": person}, _run(" to file the APM issue by "), {"dateElement": due}],
+        [_run("Book a room for the demo")],
+    ]
+    checklist = [
+        {
+            "paragraph": {
+                "elements": [*elements, _run("\n")],
+                "paragraphStyle": {"namedStyleType": "NORMAL_TEXT"},
+                "bullet": {"listId": "kix.chk", "textStyle": {}},
+            }
+        }
+        for elements in items
+    ]
+    content = tab["body"]["content"]
+    second = next(n for n, block in enumerate(content) if _says(block, "2023-12-13\n"))
+    content[second:second] = checklist
+    notes["revisionId"] += "-tasks"
+    path.write_text(json.dumps(notes))
+
+
+def _run(text: str) -> dict:
+    return {"textRun": {"content": text, "textStyle": {}}}
+
+
+def _says(block: dict, text: str) -> bool:
+    elements = block.get("paragraph", {}).get("elements", [])
+    return any(e.get("textRun", {}).get("content") == text for e in elements)
+
+
+def action_items(body: str) -> list[list[str]]:
+    """The open action items' rows: the assignee's user, the due date, the words and the
+    meeting's heading (the link's anchor); none when the section says there are none."""
+    tables = parse_fragment(body).findall("table")
+    if len(tables) < 2:
+        return []
+    rows = []
+    for who, due, words, meeting in tables[1].findall("tbody/tr")[1:]:
+        user = who.find(f"{AC}link/{RI}user")
+        time = due.find("time")
+        rows.append(
+            [
+                next(iter(user.attrib.values())) if user is not None else "",
+                time.get("datetime") if time is not None else "",
+                "".join(words.itertext()),
+                meeting.find(f"{AC}link").get(f"{AC}anchor"),
+            ]
+        )
+    return rows
+
+
+def test_a_file_archive_lists_the_open_action_items_too(local, capsys):
+    with_action_items(local)
+    sync(local, capsys)
+    assert [row[2] for row in action_items(archived(local, INDEX, ".xhtml"))] == [
+        "to file the APM issue by",
+        "Book a room for the demo",
+    ]
+
+
+def test_a_task_ticked_on_the_page_leaves_the_index_on_the_next_sync(remote, confluence, capsys):
+    with_action_items(remote)
+    sync(remote, capsys)
+    assert action_items(page(confluence, INDEX).body) == [
+        ["dave-id", "2024-01-10", "to file the APM issue by", "2023-12-20"],
+        ["", "", "Book a room for the demo", "2023-12-20"],
+    ]
+    year = page(confluence, PAGE)
+    assert year.body.count("<ac:task-status>incomplete</ac:task-status>") == 2
+    done = "<ac:task-status>complete</ac:task-status>"
+    ticked = year.body.replace("<ac:task-status>incomplete</ac:task-status>", done, 1)
+    confluence.edit_page(year.id, ticked, "ticked")  # a person ticks Dave's task
+    confluence.reset_log()
+    _, out = sync(remote, capsys)
+    assert f"{INDEX}: saved version 2" in out and f"{PAGE}: saved" not in out
+    assert action_items(page(confluence, INDEX).body) == [
+        ["", "", "Book a room for the demo", "2023-12-20"]
+    ]
+    assert page(confluence, PAGE).version == 2 and done in page(confluence, PAGE).body
+    on_the_page = [path for _, path in writes(confluence) if f"/{year.id}" in path]
+    assert on_the_page and all("propert" in path for path in on_the_page)  # its state only
+    confluence.reset_log()
+    _, out = sync(remote, capsys)
+    assert "nothing written" in out and INDEX not in out
+    assert writes(confluence) == []
+    assert not any(INDEX in str(query) for _, _, query in confluence.requests)
+
+
+def test_the_last_open_task_ticked_leaves_a_line_saying_there_are_none(remote, confluence, capsys):
+    with_action_items(remote)
+    sync(remote, capsys)
+    year = page(confluence, PAGE)
+    confluence.edit_page(year.id, year.body.replace(">incomplete<", ">complete<"), "ticked both")
+    sync(remote, capsys)
+    index = page(confluence, INDEX).body
+    assert action_items(index) == [] and "<p>No open action items.</p>" in index

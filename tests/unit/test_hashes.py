@@ -189,3 +189,11 @@ def test_state_of_the_second_release_is_read_with_the_first_forms():
 def test_an_entry_in_a_form_this_release_does_not_know_is_not_ours():
     future = SyncState({"2023-12-20": SectionRecord("p", "d", 1, 9, 2)}).to_json()
     assert SyncState.from_json(future).meetings == {}
+
+
+def test_the_version_the_index_was_built_from_is_kept_only_when_there_is_one():
+    state = SyncState({}, "r", 4, indexed_version=6)
+    assert state.to_json()["indexed_version"] == 6
+    assert SyncState.from_json(state.to_json()) == state
+    assert "indexed_version" not in SyncState({}, "r", 4).to_json()
+    assert SyncState.from_json({**state.to_json(), "indexed_version": "6"}).indexed_version is None
