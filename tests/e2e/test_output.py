@@ -61,6 +61,7 @@ def test_json_output_is_the_whole_of_stdout_and_carries_each_decision_and_reason
         "date": "2023-12-20",
         "status": "added",
         "reason": "new in the doc",
+        "tasks": [],
     }
     assert SUMMARY.match(messages(err)[-1])
 
