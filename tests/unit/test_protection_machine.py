@@ -10,7 +10,8 @@ ticked it"): a task keeps the status the page gave it, matched by its words, els
 complete; a new task has the doc's status. Ticks are never an edit: a section whose words no
 person changed always follows the doc.
 
-``HYPOTHESIS_MACHINE_EXAMPLES`` runs it with more examples than the suite's modest number.
+``HYPOTHESIS_MACHINE_EXAMPLES`` and ``HYPOTHESIS_MACHINE_STEPS`` run it longer than the
+suite's modest 60 examples of up to 25 steps.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ class Protection(RuleBasedStateMachine):
     @precondition(lambda self: self.doc)
     @rule(pick=picks, place=picks, done=st.booleans())
     def doc_adds_a_task(self, pick: int, place: int, done: bool) -> None:
-        """Anywhere in the meeting's checklist: the tasks after it move up one place."""
+        """Anywhere in the meeting's checklist: each task after it takes the next id."""
         date = sorted(self.doc)[pick % len(self.doc)]
         tasks = self.tasks.setdefault(date, [])
         name = next(self.names)
@@ -302,6 +303,6 @@ class Protection(RuleBasedStateMachine):
 TestProtection = Protection.TestCase
 TestProtection.settings = settings(
     max_examples=int(os.environ.get("HYPOTHESIS_MACHINE_EXAMPLES", "60")),
-    stateful_step_count=25,
+    stateful_step_count=int(os.environ.get("HYPOTHESIS_MACHINE_STEPS", "25")),
     deadline=None,
 )
