@@ -25,8 +25,8 @@ class SectionRecord:
     the doc's meeting as parsed (``doc``; None when an older release did not record it), the
     page version that holds exactly that section (to show it again in a conflict), and the
     forms the two hashes were made in, so that each is checked the way it was made;
-    ``ticked``, the ids of the tasks the doc showed done then (so a tick the doc adds later
-    is told from one a person took off on the page)."""
+    ``ticked``, the tasks the doc showed done then, by a hash of their words (``tasks``), so
+    a tick the doc adds later is told from one a person took off on the page."""
 
     page: str
     doc: str | None = None

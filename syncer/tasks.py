@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from syncer.reading import reader_form_of
-from syncer.xhtml import Node, name_of
+from syncer.xhtml import Node, digest, name_of
 
 _NS = "{urn:confluence:ri}"
 COMPLETE, INCOMPLETE = "complete", "incomplete"
@@ -53,10 +53,11 @@ def keep_ticks(
     page: Sequence[Node], new: Sequence[Node], ticked_in_doc_before: frozenset[str]
 ) -> bool:
     """Give each task of the ``new`` render the status the ``page`` gave it; one the doc
-    ticks since the last sync (not in ``ticked_in_doc_before``) is complete whatever the
-    page says. A task is the page's same task when its body reads the same, or else when it
-    has the same id (a reworded task keeps its place). Whether the new render's statuses
-    now differ from what the page shows, so that it must be written."""
+    ticks since the last sync (not in ``ticked_in_doc_before``, what ``ticked`` said of the
+    doc then) is complete whatever the page says. A task is the page's same task when its
+    body reads the same, or else when it has the same id (a reworded task keeps its place,
+    and its tick's history). Whether the new render's statuses now differ from what the
+    page shows, so that it must be written."""
     on_page = [task for _node, task in tasks_in(page)]
     by_body: dict[str, list[Task]] = {}
     for task in on_page:
@@ -65,16 +66,23 @@ def keep_ticks(
     differs = False
     matches = _matched(rendered, by_body, {t.id: t for t in on_page})
     for (node, task), old in zip(rendered, matches, strict=True):
-        newly_ticked = task.done and task.id not in ticked_in_doc_before
-        done = newly_ticked or (old.done if old is not None else task.done)
+        if old is None:
+            done = task.done
+        else:  # news when the page's task, by the words we last gave it, was not ticked then
+            done = old.done or (task.done and _key(old) not in ticked_in_doc_before)
         _set_status(node, done)
         differs |= old is not None and old.done != done
     return differs
 
 
 def ticked(nodes: Sequence[Node]) -> frozenset[str]:
-    """The ids of the tasks a render of the doc shows done."""
-    return frozenset(task.id for _node, task in tasks_in(nodes) if task.done)
+    """The tasks a render of the doc shows done, each by a hash of its body: ids are places
+    in the meeting (a task added above another moves it to the next id), words are not."""
+    return frozenset(_key(task) for _node, task in tasks_in(nodes) if task.done)
+
+
+def _key(task: Task) -> str:
+    return digest(task.body)
 
 
 def _matched(
