@@ -10,12 +10,16 @@ a hash is always checked with the form that made it (the state records which).
 - Form 2: named fields and the form's number, in a JSON object with sorted keys. A field
   added to the model later is written only where it differs from its default, so a meeting
   that does not use it keeps the hash it had; form 1 leaves such fields out altogether.
+- Form 3: form 2 of the meeting with no item ticked. A tick is the page's (``tasks``): the
+  doc ticking a task is news the merge carries by itself, never a change of the meeting
+  that could make a section someone edited a conflict.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from typing import Any
 
 from syncer.model import (
@@ -38,23 +42,39 @@ from syncer.model import (
     Topic,
 )
 
-FORM = 2
-FORMS = (1, 2)
+FORM = 3
+FORMS = (1, 2, 3)
 
 
 def meeting_fingerprint(meeting: Meeting, form: int = FORM) -> str:
     """The meeting's hash in one of the ``FORMS``."""
     if form == 1:
         data = json.dumps(_form1_meeting(meeting), separators=(",", ":"), ensure_ascii=False)
-    elif form == 2:
-        value = {"form": 2, "date": meeting.date.isoformat(), "blocks": _blocks(meeting.blocks)}
+    elif form in (2, 3):
+        blocks = meeting.blocks if form == 2 else tuple(_unticked(b) for b in meeting.blocks)
+        value = {"form": form, "date": meeting.date.isoformat(), "blocks": _blocks(blocks)}
         data = json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
     else:
         raise ValueError(f"no fingerprint form {form}")
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-# --- form 2 ----------------------------------------------------------------------------------
+# --- forms 2 and 3 ---------------------------------------------------------------------------
+
+
+def _unticked(block: Any) -> Any:
+    """The block with every checklist item not done, what form 3 reads."""
+    if isinstance(block, ItemList):
+        return replace(block, items=tuple(_unticked(item) for item in block.items))
+    if isinstance(block, Item | Topic):
+        children = tuple(_unticked(child) for child in block.children)
+        return replace(block, done=False, children=children)
+    if isinstance(block, Table):
+        rows = tuple(tuple(tuple(map(_unticked, cell)) for cell in row) for row in block.rows)
+        return replace(block, rows=rows)
+    if isinstance(block, Footnotes):
+        return replace(block, notes=tuple(tuple(map(_unticked, note)) for note in block.notes))
+    return block
 
 
 def _blocks(blocks: tuple[Any, ...]) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ written to the page, and the result says why.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from syncer.page_view import PageView, Section
 from syncer.reading import PAGE_FORM, reader_form, section_hash
 from syncer.state import SectionRecord
 from syncer.status import Status
-from syncer.tasks import keep_ticks, tasks_in, ticked
+from syncer.tasks import keep_ticks, status_of, status_text, tasks_in, ticked
 from syncer.xhtml import Node, copied, digest, parse_fragment, storage_text
 
 
@@ -183,6 +184,11 @@ class _Merger:
         status, reason = self._decide(section, target, wanted)
         if status == Status.UNCHANGED and news:
             status, reason = Status.UPDATED, "a task was ticked in the doc"
+        elif status == Status.EDITED and news and ours:
+            self._tick_in_place(section, news, ours)
+            status, reason = Status.UPDATED, "a task was ticked in the doc; the page's edits kept"
+            self.decided[date] = Decision(date, status, reason)
+            return
         self.decided[date] = Decision(date, status, reason)
         if status == Status.UPDATED:
             self._replace(section, nodes, wanted, target)
@@ -192,6 +198,19 @@ class _Merger:
             )
         elif status == Status.CONFLICT:
             self.clashes[date] = Clash(self.view.reader_form(section), target)
+
+    def _tick_in_place(
+        self, section: Section, news: list[tuple[Node, bool]], ours: SectionRecord
+    ) -> None:
+        """Tick the doc's newly ticked tasks on a section someone edited, touching nothing
+        but their status; the state learns the doc's ticks, and still holds what we wrote."""
+        for task, done in news:
+            status = status_of(task)
+            if status is not None:
+                span = self.view.span(status)
+                self.edits.append((span.start, span.end, status_text(done)))
+        ticked_now = self.ticked[section.date]
+        self.new_state[section.date.isoformat()] = dataclasses.replace(ours, ticked=ticked_now)
 
     def _decide(self, section: Section, target: str, wanted: Rendered) -> tuple[Status, str]:
         """The three-way decision for a meeting on the page and in the doc."""

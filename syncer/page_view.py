@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from syncer.dates import read_date
 from syncer.errors import PageError
 from syncer.reading import reader_form
-from syncer.xhtml import Node, element_spans, name_of, parse_fragment
+from syncer.xhtml import Node, Span, element_spans, name_of, parse_fragment
 from syncer.xml_text import legal
 
 DEFAULT_HEADING_LEVEL = 2
@@ -83,6 +83,10 @@ class PageView:
     def dated(self, date: dt.date) -> list[Section]:
         """The sections of one date (more than one only on a page edited by hand)."""
         return [section for section in self.sections if section.date == date]
+
+    def span(self, node: Node) -> Span:
+        """Where one of the page's elements sits in its body."""
+        return self._spans[node]
 
     def raw(self, section: Section) -> str:
         return self.body[section.start : section.end]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from syncer import reader_markup as markup
@@ -54,15 +55,24 @@ _BLOCKS |= {"ac:adf-extension"}
 INLINE_MACROS = {"status", "anchor", "jira", "mathinline"}
 
 
-PAGE_FORM = 2
-PAGE_FORMS = (1, 2)
+PAGE_FORM = 3
+PAGE_FORMS = (1, 2, 3)
+# Form 2 read a task's status as part of the section; form 3 does not (a tick is no edit).
+_STATUS_READ: ContextVar[bool] = ContextVar("status_read", default=False)
 
 
 def section_hash(nodes: Sequence[Node], form: int = PAGE_FORM) -> str:
-    """The hash of a section as stored, kept in the sync state: form 2 hashes its reader
-    form; form 1, the first release's, its elements and attributes (``canonical_v1``)."""
-    if form == 2:
+    """The hash of a section as stored, kept in the sync state: form 3 hashes its reader
+    form; form 2 the same with each task's status, as releases before ticks were the page's
+    made it; form 1, the first release's, its elements and attributes (``canonical_v1``)."""
+    if form == 3:
         return digest(reader_form(nodes))
+    if form == 2:
+        token = _STATUS_READ.set(True)
+        try:
+            return digest(reader_form(nodes))
+        finally:
+            _STATUS_READ.reset(token)
     if form == 1:
         return digest(canonical_v1(nodes))
     raise ValueError(f"no section hash form {form}")
@@ -172,7 +182,15 @@ def _tasks(node: Node) -> Iterator[str]:
         if name_of(task) != "ac:task":
             continue
         body = "".join(_task_body(mixed(p)) for p in task if name_of(p) == "ac:task-body")
-        yield f"<ac:task>{body}</ac:task>"
+        status = "".join(_status(p) for p in task if name_of(p) == "ac:task-status")
+        yield f"<ac:task>{status}{body}</ac:task>"
+
+
+def _status(part: Node) -> str:
+    """A task's status, in the form that reads it (form 2's hashes) only."""
+    if not _STATUS_READ.get():
+        return ""
+    return f"<ac:task-status>{markup.squash(''.join(part.itertext())).strip()}</ac:task-status>"
 
 
 def _task_body(parts: list[Part]) -> str:

@@ -51,28 +51,39 @@ def tasks_in(nodes: Sequence[Node]) -> list[tuple[Node, Task]]:
 
 def keep_ticks(
     page: Sequence[Node], new: Sequence[Node], ticked_in_doc_before: frozenset[str]
-) -> bool:
+) -> list[tuple[Node, bool]]:
     """Give each task of the ``new`` render the status the ``page`` gave it; one the doc
     ticks since the last sync (not in ``ticked_in_doc_before``, what ``ticked`` said of the
     doc then) is complete whatever the page says. A task is the page's same task when its
     body reads the same, or else when it has the same id (a reworded task keeps its place,
-    and its tick's history). Whether the new render's statuses now differ from what the
-    page shows, so that it must be written."""
-    on_page = [task for _node, task in tasks_in(page)]
+    and its tick's history). The page's tasks (``ac:task`` elements) whose status the new
+    render changes, each with its new status: what must be written, if anything."""
+    on_page = tasks_in(page)
+    element = {id(task): node for node, task in on_page}
     by_body: dict[str, list[Task]] = {}
-    for task in on_page:
+    for _node, task in on_page:
         by_body.setdefault(task.body, []).append(task)
     rendered = tasks_in(new)
-    differs = False
-    matches = _matched(rendered, by_body, {t.id: t for t in on_page})
+    changes = []
+    matches = _matched(rendered, by_body, {t.id: t for _n, t in on_page})
     for (node, task), old in zip(rendered, matches, strict=True):
         if old is None:
             done = task.done
         else:  # news when the page's task, by the words we last gave it, was not ticked then
             done = old.done or (task.done and _key(old) not in ticked_in_doc_before)
         _set_status(node, done)
-        differs |= old is not None and old.done != done
-    return differs
+        if old is not None and old.done != done:
+            changes.append((element[id(old)], done))
+    return changes
+
+
+def status_of(task: Node) -> Node | None:
+    """A task's ``ac:task-status`` element."""
+    return next((part for part in task if name_of(part) == "ac:task-status"), None)
+
+
+def status_text(done: bool) -> str:
+    return f"<ac:task-status>{COMPLETE if done else INCOMPLETE}</ac:task-status>"
 
 
 def ticked(nodes: Sequence[Node]) -> frozenset[str]:

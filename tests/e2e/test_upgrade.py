@@ -88,7 +88,7 @@ def test_after_the_upgrade_a_doc_change_is_an_update_and_old_entries_stay_good(t
     meta = json.loads((tmp_path / "archive" / META).read_text())
     forms = {d: (w["page_form"], w["doc_form"]) for d, w in meta["state"]["meetings"].items()}
     assert forms == {
-        "2023-12-20": (2, 2),
+        "2023-12-20": (3, 3),
         "2023-12-13": (1, 1),
         "2023-12-06": (1, 1),
         "2023-11-30": (1, 1),

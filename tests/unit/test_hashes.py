@@ -87,7 +87,8 @@ SECTION = (
 def test_the_doc_fingerprint_in_each_form_is_pinned():
     assert meeting_fingerprint(MEETING, 1) == "097e13349a6a87e874c553a74f528a9c"
     assert meeting_fingerprint(MEETING, 2) == "9f99a1b4c75292d6db1267c5ca9793fb"
-    assert meeting_fingerprint(MEETING) == meeting_fingerprint(MEETING, 2)
+    assert meeting_fingerprint(MEETING, 3) == "04e2b4d384dfe3ddddd171b07615e78d"
+    assert meeting_fingerprint(MEETING) == meeting_fingerprint(MEETING, 3)
 
 
 # Everything the model gained for issue 12 (list starts, checklists, merged cells, code,
@@ -111,6 +112,18 @@ LATER = Meeting(
 def test_the_fingerprint_of_what_the_model_gained_is_pinned():
     assert meeting_fingerprint(LATER, 2) == "a43b33b0bb3a517a7791b8d3df2ff520"
     assert meeting_fingerprint(LATER, 1) == "e5a0fd8e18a942a8e61b1219647314cc"
+    assert meeting_fingerprint(LATER, 3) == "29e961a91bca4e636719eb6cb8c90c72"
+
+
+def test_form_3_reads_no_tick_so_the_doc_ticking_a_task_is_no_change_of_the_meeting():
+    unticked = dataclasses.replace(
+        LATER, blocks=(ItemList((Topic((Text("book the room"),)),), tasks=True),)
+    )
+    ticked = dataclasses.replace(
+        LATER, blocks=(ItemList((Topic((Text("book the room"),), done=True),), tasks=True),)
+    )
+    assert meeting_fingerprint(ticked, 3) == meeting_fingerprint(unticked, 3)
+    assert meeting_fingerprint(ticked, 2) != meeting_fingerprint(unticked, 2)
 
 
 def test_a_new_field_at_its_default_leaves_the_hash_as_it_was_and_any_other_value_changes_it():
@@ -122,7 +135,9 @@ def test_a_new_field_at_its_default_leaves_the_hash_as_it_was_and_any_other_valu
         dataclasses.replace(plain, tasks=True),
         dataclasses.replace(plain, items=(Item((Text("x"),), done=True),)),
     ]
-    hashes = {meeting_fingerprint(Meeting(MEETING.date, (block,))) for block in [plain, *changed]}
+    hashes = {
+        meeting_fingerprint(Meeting(MEETING.date, (block,)), 2) for block in [plain, *changed]
+    }
     assert len(hashes) == 4
     firsts = {
         meeting_fingerprint(Meeting(MEETING.date, (block,)), 1) for block in [plain, *changed]
@@ -158,12 +173,30 @@ def test_the_section_hash_in_each_form_is_pinned():
     nodes = list(parse_fragment(SECTION))
     assert section_hash(nodes, 1) == "15063cab5450d8d33a393fdf62f81722"
     assert section_hash(nodes, 2) == "1be75a7149e394ab1f4231a6791cb02c"
+    assert section_hash(nodes, 3) == section_hash(nodes, 2)  # they differ on tasks only
     assert reader_form(nodes) == (
         '<h2>2023-12-20</h2><ul><li><p><ac:structured-macro ac:name="status"><ac:parameter'
         ' ac:name="colour">Blue</ac:parameter><ac:parameter ac:name="title">INFORM'
         "</ac:parameter></ac:structured-macro> (Kelly) a <strong>b </strong>c</p><ul><li><p>n"
         '</p></li></ul></li></ul><p data-x="1">t <a href="https://e.org">l</a></p>'
     )
+
+
+TASKS = (
+    "<h2>2023-12-20</h2><ac:task-list><ac:task><ac:task-id>7</ac:task-id>"
+    "<ac:task-status>complete</ac:task-status><ac:task-body>book it</ac:task-body></ac:task>"
+    "</ac:task-list>"
+)
+
+
+def test_form_2_of_a_section_reads_its_ticks_as_the_release_before_did_and_form_3_not():
+    """The value is what the release before (d905505~1) computed: hashes pages hold from
+    before ticks were the page's stay theirs. From now on a tick changes no hash."""
+    nodes = list(parse_fragment(TASKS))
+    unticked = list(parse_fragment(TASKS.replace(">complete<", ">incomplete<")))
+    assert section_hash(nodes, 2) == "07e3d6fd38dee1d58cc180467c264dea"
+    assert section_hash(unticked, 2) != section_hash(nodes, 2)
+    assert section_hash(unticked, 3) == section_hash(nodes, 3)
 
 
 def test_the_stored_state_is_pinned():

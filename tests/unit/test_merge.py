@@ -162,7 +162,7 @@ def test_confluence_reserialising_a_section_is_not_a_person_edit():
 
 def test_a_hand_made_section_that_matches_the_doc_is_adopted():
     section = section_of(PAGE, D(2023, 12, 13))
-    notes = Rendered(section.strip(), {1: "old-hash", 2: "doc-hash"})
+    notes = Rendered(section.strip(), {1: "old-hash", 2: "older-hash", 3: "doc-hash"})
     result = merge_page(PAGE, {D(2023, 12, 13): notes}, {}, version=8)
     assert statuses(result)["2023-12-13"] == Status.UNCHANGED
     assert result.body is PAGE

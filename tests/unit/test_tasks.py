@@ -106,8 +106,8 @@ def kept(page: list[Node], new: list[Node], doc_ticked_before: frozenset[str] | 
     """The new render's tasks after ``keep_ticks``, and whether the page must change. By
     default the doc's ticks are what it ticked last time (none of them is news)."""
     before = ticked(new) if doc_ticked_before is None else doc_ticked_before
-    differs = keep_ticks(page, new, before)
-    return statuses(new), differs
+    changes = keep_ticks(page, new, before)
+    return statuses(new), bool(changes)
 
 
 def test_a_new_render_keeps_the_pages_ticks_matched_by_the_tasks_words() -> None:
@@ -329,3 +329,24 @@ def test_a_merge_of_a_page_ticked_by_a_person_returns_the_page_itself() -> None:
     rendered = {D: Rendered.of(render_meeting(meeting), meeting)}
     result = merge_page(page.body, rendered, page.state.meetings, version=page.version + 1)
     assert result.body is page.body and not result.changed
+
+
+def test_a_doc_tick_reaches_a_section_a_person_edited_and_touches_only_its_status() -> None:
+    """No tick is ever a conflict: the doc ticking a task of a meeting someone edited on the
+    page ticks it there, in place, and keeps their words; the next sync is quiet again."""
+    desk = Desk()
+    desk.sync()
+    desk.person_writes("plan it my way")
+    before = desk.body
+    desk.tasks[0] = ("book room", True)
+    assert desk.sync() == Status.UPDATED
+    assert desk.reason == "a task was ticked in the doc; the page's edits kept"
+    assert desk.body == before.replace(
+        "<ac:task-status>incomplete</ac:task-status><ac:task-body>book room",
+        "<ac:task-status>complete</ac:task-status><ac:task-body>book room",
+    )
+    writes = desk.store.writes
+    assert desk.sync() == Status.EDITED  # their words, still kept; the tick no longer news
+    assert desk.store.writes == writes
+    desk.person_ticks("book room", False)
+    assert desk.sync() == Status.EDITED and desk.shown()["book room"] is False
