@@ -175,13 +175,17 @@ def test_a_tick_on_the_page_is_no_edit_and_survives_doc_edits_and_forced_updates
     ] == ["complete"]
 
 
-@pytest.mark.parametrize("renumbered", [False, True], ids=["ids-kept", "ids-renumbered"])
-def test_ticks_survive_a_save_in_cloud_s_editor_and_a_doc_edit_after_it(
-    notes, google, confluence, capsys, renumbered
+@pytest.mark.parametrize(
+    "editor",
+    [{}, {"renumber_tasks": True}, {"task_spans": True}],
+    ids=["ids-kept", "ids-renumbered", "text-in-spans"],
+)
+def test_ticks_survive_a_save_in_the_editor_and_a_doc_edit_after_it(
+    notes, google, confluence, capsys, editor
 ):
     assert sync(notes, capsys)[0] == 0
     page = the_page(confluence)
-    saved = saved_in_cloud_editor(page.body, 3, renumber_tasks=renumbered)
+    saved = saved_in_cloud_editor(page.body, 3, **editor)
     confluence.edit_page(page.id, saved, "saved")
     tick(confluence, "make issue")
     code, out, err = sync(notes, capsys)

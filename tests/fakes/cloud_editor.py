@@ -21,6 +21,8 @@ What the editor does to storage it loads and saves again, as the real Cloud bodi
 Whether the editor keeps the task ids a publisher wrote is not documented: the real bodies
 hold only small page-wide numbers (``01``: 56–59, ``03``: 230, 231), as Confluence's own
 editor numbers them. ``renumber_tasks`` is the answer that it renumbers them on save.
+Data Center's editor stores a task's text in ``<span class="placeholder-inline-tasks">``
+(public reports: hallowelt/migrate-confluence#37); ``task_spans`` does that too.
 """
 
 from __future__ import annotations
@@ -40,11 +42,16 @@ _CDATA = {"ac:plain-text-body", "ac:plain-text-link-body"}
 _NS = "urn:confluence:"
 
 
-def saved_in_cloud_editor(body: str, seed: int = 0, renumber_tasks: bool = False) -> str:
+def saved_in_cloud_editor(
+    body: str, seed: int = 0, renumber_tasks: bool = False, task_spans: bool = False
+) -> str:
     """``body`` as Cloud's editor stores it after someone opens and publishes the page."""
     rng = random.Random(seed)
     root = parse_fragment(body)
     _wrap_inline_content(root)
+    if task_spans:
+        for task_body in root.iter(f"{{{_NS}ac}}task-body"):
+            _wrap_in_span(task_body)
     if renumber_tasks:
         first = rng.randrange(1, 300)
         for number, task_id in enumerate(root.iter(f"{{{_NS}ac}}task-id")):
@@ -81,6 +88,14 @@ def _wrap_inline_content(root: etree._Element) -> None:
                 loose.append(part)
         if len(node) == 0:
             etree.SubElement(node, "p")
+
+
+def _wrap_in_span(task_body: etree._Element) -> None:
+    span = etree.Element("span", {"class": "placeholder-inline-tasks"})
+    span.text, task_body.text = task_body.text, None
+    for child in list(task_body):
+        span.append(child)
+    task_body.append(span)
 
 
 def _is_block(node: object) -> bool:

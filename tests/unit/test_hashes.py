@@ -197,6 +197,9 @@ def test_form_2_of_a_section_reads_its_ticks_as_the_release_before_did_and_form_
     assert section_hash(nodes, 2) == "07e3d6fd38dee1d58cc180467c264dea"
     assert section_hash(unticked, 2) != section_hash(nodes, 2)
     assert section_hash(unticked, 3) == section_hash(nodes, 3)
+    spanned = TASKS.replace("book it", '<span class="placeholder-inline-tasks">book it</span>')
+    assert section_hash(list(parse_fragment(spanned)), 2) == "755491e7f090aa7c60f6645475dd0825"
+    assert section_hash(list(parse_fragment(spanned)), 3) == section_hash(nodes, 3)
 
 
 def test_the_stored_state_is_pinned():
