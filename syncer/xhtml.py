@@ -26,7 +26,7 @@ _TOKEN = re.compile(
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 # A prefix in an element's or an attribute's name (a body may use ac: only on attributes).
-_PREFIX = re.compile(r"(?:</?|\s)([A-Za-z_][\w.-]*):[A-Za-z_]")
+_PREFIX = re.compile(r"(?:</?|\s)([A-Za-z_][A-Za-z0-9_.-]*):[A-Za-z_]")  # XML names: ASCII here
 _SPACES = re.compile(r"[\s\u00a0]+")
 # Attributes Confluence adds or rewrites on save; they carry no meaning for a comparison.
 _VOLATILE = re.compile(r"(macro-id|local-id|version-at-save|data-[\w-]+|schema-version)$")

@@ -10,7 +10,18 @@ import datetime as dt
 
 import pytest
 
-from syncer.model import BOLD, CODE, Item, ItemList, LineBreak, Meeting, Paragraph, Text, Topic
+from syncer.model import (
+    BOLD,
+    CODE,
+    CodeBlock,
+    Item,
+    ItemList,
+    LineBreak,
+    Meeting,
+    Paragraph,
+    Text,
+    Topic,
+)
 from syncer.parse import parse_document
 from syncer.render import render_inlines, render_meeting
 from syncer.xhtml import parse_fragment
@@ -239,3 +250,12 @@ def test_a_tag_in_a_plain_item_list_is_text():
 def test_a_link_needs_something_after_its_scheme_and_keeps_whitespace_encoded():
     assert safe_url("https://") is None and safe_url("mailto:") is None
     assert safe_url("https://a b\tc") == "https://a%20b%09c"
+
+
+@pytest.mark.parametrize("code", ["\nAª:A", "x Ωmega:b", " é:b", "<x A:b>"])
+def test_code_that_looks_like_a_prefixed_name_parses_and_stays_code(code):
+    """A prefix is read from text that looks like ``name:rest`` after a space, to declare it;
+    one that no XML name can be (``Aª``) must not be declared (hypothesis found it)."""
+    root = parse_fragment(render_meeting(Meeting(DEC_20, (CodeBlock(code),))))
+    [body] = root.iter(f"{AC}plain-text-body")
+    assert body.text == code
