@@ -198,6 +198,16 @@ class _Merger:
             )
         elif status == Status.CONFLICT:
             self.clashes[date] = Clash(self.view.reader_form(section), target)
+        self._learn_ticks(date, status)
+
+    def _learn_ticks(self, date: dt.date, status: Status) -> None:
+        """Keep what the doc ticks now for a meeting it agrees with, or that someone edited,
+        whether or not anything is written: a tick the doc shows at one sync is not news at
+        the next (so a person's untick stays), and one it takes off and puts back is."""
+        record = self.new_state.get(date.isoformat())
+        ticked_now = self.ticked[date]
+        if status in (Status.UNCHANGED, Status.EDITED) and record and record.ticked != ticked_now:
+            self.new_state[date.isoformat()] = dataclasses.replace(record, ticked=ticked_now)
 
     def _tick_in_place(
         self, section: Section, news: list[tuple[Node, bool]], ours: SectionRecord

@@ -236,6 +236,8 @@ class Protection(RuleBasedStateMachine):
                     section = section_of(body, date) or ""
                     assert f"doc says {self.doc[date]}" in section, decision
                     self._rendered(date)
+                elif decision.status == Status.EDITED:  # the doc's ticks are seen, none new
+                    self.recorded.update({n: self.doc_done[n] for n in self.tasks.get(date, [])})
         self._check_ticks(body)
 
     def _rendered(self, date: dt.date) -> None:

@@ -350,3 +350,31 @@ def test_a_doc_tick_reaches_a_section_a_person_edited_and_touches_only_its_statu
     assert desk.store.writes == writes
     desk.person_ticks("book room", False)
     assert desk.sync() == Status.EDITED and desk.shown()["book room"] is False
+
+
+def test_the_docs_ticks_are_learnt_at_every_sync_so_a_persons_later_untick_stays() -> None:
+    """The doc ticks a task the page already shows ticked: the page is not written, but
+    the tick is seen; when the person unticks it afterwards, the next sync leaves it so."""
+    desk = Desk()
+    desk.sync()
+    desk.person_ticks("book room")
+    desk.tasks[0] = ("book room", True)
+    version = desk.store.find(TITLE).version
+    assert desk.sync() == Status.UNCHANGED
+    assert desk.store.find(TITLE).version == version  # sync state only
+    desk.person_ticks("book room", False)
+    writes = desk.store.writes
+    assert desk.sync() == Status.UNCHANGED
+    assert desk.shown()["book room"] is False and desk.store.writes == writes
+
+
+def test_a_tick_the_doc_takes_off_and_puts_back_is_news_again() -> None:
+    desk = Desk()
+    desk.tasks[0] = ("book room", True)
+    desk.sync()
+    desk.person_ticks("book room", False)
+    desk.tasks[0] = ("book room", False)  # the doc unticks it too
+    assert desk.sync() == Status.UNCHANGED
+    desk.tasks[0] = ("book room", True)  # and ticks it again: news
+    assert desk.sync() == Status.UPDATED
+    assert desk.shown()["book room"] is True
