@@ -32,7 +32,15 @@ from syncer.page_view import PageView, Section
 from syncer.reading import PAGE_FORM, reader_form, section_hash
 from syncer.state import SectionRecord
 from syncer.status import Status
-from syncer.tasks import keep_ticks, status_of, status_text, tasks_in, ticked
+from syncer.tasks import (
+    as_ticked,
+    keep_ticks,
+    status_of,
+    status_text,
+    tasks_in,
+    tick_key,
+    ticked,
+)
 from syncer.xhtml import Node, copied, digest, parse_fragment, storage_text
 
 
@@ -235,7 +243,7 @@ class _Merger:
                 Status.UNMANAGED,
                 "hand-made section differs from the doc; --force DATE replaces it",
             )
-        if date in self.as_written or section_hash(section.nodes, ours.page_form) == ours.page:
+        if date in self.as_written or self._as_we_wrote(section, ours):
             if _same_doc(ours, wanted):
                 return Status.UPDATED, "rendered anew by this notes-sync release"
             return Status.UPDATED, "changed in the doc"
@@ -271,6 +279,19 @@ class _Merger:
         self.new_state[date] = self._written(
             target, wanted, self.version, self.ticked[section.date]
         )
+
+    def _as_we_wrote(self, section: Section, ours: SectionRecord) -> bool:
+        """Whether the section reads as we last wrote it. A form-2 hash read task statuses,
+        and someone may have ticked one since: it is checked with the statuses that release
+        wrote, the doc's (from the Docs API, none ticked)."""
+        if section_hash(section.nodes, ours.page_form) == ours.page:
+            return True
+        if ours.page_form != 2 or not tasks_in(section.nodes):
+            return False
+        ticked_in_doc = self.ticked.get(section.date, frozenset())
+        written = (lambda task: False, lambda task: tick_key(task) in ticked_in_doc)
+        hashes = (section_hash(as_ticked(section.nodes, ticks), 2) for ticks in written)
+        return ours.page in hashes
 
     def _recorded(self, section: Section, wanted: Rendered) -> bool:
         """Whether the state already says this section is ours, in whatever form it was made."""

@@ -10,11 +10,11 @@ tick tasks in Confluence, so a render of the doc never unticks one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from syncer.reading import reader_form_of
-from syncer.xhtml import Node, digest, name_of
+from syncer.xhtml import Node, copied, digest, name_of
 
 _NS = "{urn:confluence:ri}"
 COMPLETE, INCOMPLETE = "complete", "incomplete"
@@ -70,7 +70,7 @@ def keep_ticks(
         if old is None:
             done = task.done
         else:  # news when the page's task, by the words we last gave it, was not ticked then
-            done = old.done or (task.done and _key(old) not in ticked_in_doc_before)
+            done = old.done or (task.done and tick_key(old) not in ticked_in_doc_before)
         _set_status(node, done)
         if old is not None and old.done != done:
             changes.append((element[id(old)], done))
@@ -89,11 +89,20 @@ def status_text(done: bool) -> str:
 def ticked(nodes: Sequence[Node]) -> frozenset[str]:
     """The tasks a render of the doc shows done, each by a hash of its body: ids are places
     in the meeting (a task added above another moves it to the next id), words are not."""
-    return frozenset(_key(task) for _node, task in tasks_in(nodes) if task.done)
+    return frozenset(tick_key(task) for _node, task in tasks_in(nodes) if task.done)
 
 
-def _key(task: Task) -> str:
+def tick_key(task: Task) -> str:
+    """How the state names a task the doc ticked: by its words."""
     return digest(task.body)
+
+
+def as_ticked(nodes: Sequence[Node], done: Callable[[Task], bool]) -> list[Node]:
+    """Copies of ``nodes`` with each task's status as ``done`` says."""
+    holder = copied(nodes)
+    for node, task in tasks_in(list(holder)):
+        _set_status(node, done(task))
+    return list(holder)
 
 
 def _matched(

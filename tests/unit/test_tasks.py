@@ -4,13 +4,16 @@ a tick belongs to whoever made it, and is never an edit of the section."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
-from syncer.merge import Force, Rendered, merge_page
+from syncer.fingerprint import meeting_fingerprint
+from syncer.merge import Force, Rendered, merge_page, section_of
 from syncer.model import Document, ListItem, Tab, Text
-from syncer.parse import ParseOptions, read_meetings
+from syncer.parse import ParseOptions, parse_document, read_meetings
 from syncer.planner import Planner
+from syncer.reading import section_hash
 from syncer.render import render_meeting
 from syncer.settings import Publishing
 from syncer.state import SyncState
@@ -378,3 +381,26 @@ def test_a_tick_the_doc_takes_off_and_puts_back_is_news_again() -> None:
     desk.tasks[0] = ("book room", True)  # and ticks it again: news
     assert desk.sync() == Status.UPDATED
     assert desk.shown()["book room"] is True
+
+
+def test_a_section_hashed_before_ticks_were_the_pages_is_ours_though_someone_ticked_it() -> None:
+    """State written by the release before (section hash form 2, which read statuses, of a
+    render with the doc's statuses): a person's tick since is no edit, so the next doc change
+    updates the meeting, and keeps the tick."""
+    desk = Desk()
+    desk.sync()
+    page = desk.store.find(TITLE)
+    [key] = page.state.meetings
+    record = page.state.meetings[key]
+    written = section_of(page.body, D) or ""
+    old = dataclasses.replace(
+        record, page=section_hash(nodes(written), 2), page_form=2, doc_form=2, ticked=frozenset()
+    )
+    meeting = parse_document(desk.document(), PUBLISHING.parse)[0]
+    old = dataclasses.replace(old, doc=meeting_fingerprint(meeting, 2))
+    desk.store.save_state(page, dataclasses.replace(page.state, meetings={key: old}))
+    desk.person_ticks("book room")
+    desk.topic = "plan the release, then ship"
+    assert desk.sync() == Status.UPDATED
+    assert desk.shown() == {"book room": True, "send notes": False}
+    assert "then ship" in desk.body
