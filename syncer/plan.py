@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from syncer.merge import MergeResult
 from syncer.model import Attachment, Meeting
@@ -66,6 +66,7 @@ class Plan:
     omitted: tuple[str, ...] = ()
     warnings: tuple[DateWarning, ...] = ()
     minor: bool = False
+    names: Mapping[str, str] = field(default_factory=dict)  # user → name, for the previews
 
     def with_pages(self, pages: Iterable[PagePlan]) -> Plan:
         return replace(self, pages=tuple(pages))

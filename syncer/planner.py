@@ -122,7 +122,8 @@ class Planner:
             later = tuple(m.date for m in found if window.upcoming(m.date))
             plans.append(self.plan_page(title, due, revision, later))
         omitted = document.omitted + (self.images.notes() if self.images else ())
-        return Plan(source, tuple(plans), omitted, warnings)
+        names = self.publishing.people.names
+        return Plan(source, tuple(plans), omitted, warnings, names=names)
 
     def plan_page(
         self,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,8 @@ from syncer.stores.base import Page
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
+
+NO_NAMES: Mapping[str, str] = {}
 
 
 def summary_lines(plan: Plan, every: bool = True) -> Iterable[str]:
@@ -49,16 +51,18 @@ def _minor_update(minor: bool, page: PagePlan) -> bool:
     return minor and page.action == PageAction.UPDATE
 
 
-def conflict_lines(views: Iterable[ConflictView], colour: bool = False) -> Iterable[str]:
+def conflict_lines(
+    views: Iterable[ConflictView], colour: bool = False, names: Mapping[str, str] = NO_NAMES
+) -> Iterable[str]:
     """Each conflict as two diffs from the version last synced: to the doc, and to the page."""
     for view in views:
         when = view.date.isoformat()
         yield f"conflict {when} on '{view.title}': changed in the doc and on the page"
-        doc, page = storage_markdown(view.doc), storage_markdown(view.page)
+        doc, page = storage_markdown(view.doc, names), storage_markdown(view.page, names)
         if view.base is None:
             sides = [("on the page now", page, "in the doc now", doc)]
         else:
-            base = storage_markdown(view.base)
+            base = storage_markdown(view.base, names)
             synced = f"as last synced (version {view.base_version})"
             sides = [(synced, base, "in the doc now", doc), (synced, base, "on the page now", page)]
         for before_label, before, after_label, after in sides:
@@ -144,7 +148,7 @@ def markdown_report(
         out += [f"> nothing written: {_cell(reason)}" for reason in page.merge.blocked]
         out += [f"> note: {_cell(note)}" for note in page.merge.notes]
     out += _fenced("Changes", list(diff_lines(plan)))
-    out += _fenced("Conflicts", list(conflict_lines(views)))
+    out += _fenced("Conflicts", list(conflict_lines(views, names=plan.names)))
     out += [f"> {note}" for note in plan.omitted]
     out += [f"> **warning:** {_cell(warning.message())}" for warning in plan.warnings]
     return "\n".join(out).rstrip() + "\n"
@@ -180,8 +184,8 @@ def diff_lines(plan: Plan, colour: bool = False) -> Iterable[str]:
     for page in plan.pages:
         if page.action not in (PageAction.CREATE, PageAction.UPDATE):
             continue
-        before = storage_markdown(page.current.body) if page.current else ""
-        after = storage_markdown(page.merge.body)
+        before = storage_markdown(page.current.body, plan.names) if page.current else ""
+        after = storage_markdown(page.merge.body, plan.names)
         label = f"{page.title} (version {page.current.version})" if page.current else "/dev/null"
         yield from _diff(before, after, label, f"{page.title} (after sync)", colour)
 
@@ -205,7 +209,7 @@ def plan_json(
             "source": plan.source,
             "dry_run": written is None,
             "pages": [_page_json(page, saved, plan.minor) for page in plan.pages],
-            "conflicts": [_conflict_json(view) for view in views],
+            "conflicts": [_conflict_json(view, plan.names) for view in views],
             "omitted": list(plan.omitted),
             "warnings": [_warning_json(warning) for warning in plan.warnings],
         },
@@ -266,14 +270,14 @@ def _tasks_json(page: PagePlan) -> dict[dt.date, list[dict[str, object]]]:
     return found
 
 
-def _conflict_json(view: ConflictView) -> dict[str, object]:
+def _conflict_json(view: ConflictView, names: Mapping[str, str]) -> dict[str, object]:
     return {
         "title": view.title,
         "date": view.date.isoformat(),
         "synced_version": view.base_version,
-        "synced": storage_markdown(view.base) if view.base is not None else None,
-        "doc": storage_markdown(view.doc),
-        "page": storage_markdown(view.page),
+        "synced": storage_markdown(view.base, names) if view.base is not None else None,
+        "doc": storage_markdown(view.doc, names),
+        "page": storage_markdown(view.page, names),
     }
 
 
@@ -292,10 +296,11 @@ def _saved_version(page: PagePlan, saved: dict[str, Page | None]) -> int | None:
     return written.version if written is not None and page.merge.changed else None
 
 
-def storage_markdown(body: str) -> str:
+def storage_markdown(body: str, names: Mapping[str, str] = NO_NAMES) -> str:
     """Storage format as Markdown a person can read; lozenges show as ``[QUEST]``, an
-    attached image as ``![alt](its file name)``, a mention as ``@`` and its user, a task as
-    ``[ ]`` or ``[x]``."""
+    attached image as ``![alt](its file name)``, a mention as ``@`` and the user's name as
+    ``[people]`` gives it (``names``: user → name; else the user), a task as ``[ ]`` or
+    ``[x]``."""
     from bs4 import BeautifulSoup  # the Markdown view loads its converters only when shown
     from markdownify import markdownify
 
@@ -313,7 +318,8 @@ def storage_markdown(body: str) -> str:
         image.replace_with(picture)
     for user in soup.find_all("ri:user"):
         who = user.get("ri:account-id") or user.get("ri:userkey") or user.get("ri:username")
-        (user.find_parent("ac:link") or user).replace_with(f"@{who}")
+        shown = names.get(who, who) if isinstance(who, str) else who
+        (user.find_parent("ac:link") or user).replace_with(f"@{shown}")
     for task in soup.find_all("ac:task"):
         _task_item(soup, task)
     for tasks in soup.find_all("ac:task-list"):

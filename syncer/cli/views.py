@@ -43,7 +43,7 @@ def _text(result: RunResult, out: TextIO) -> None:
     _lines(summary_lines(plan, every=dry_run), out)
     if dry_run:
         _lines(diff_lines(plan, colour=colour), out)
-        _lines(conflict_lines(result.views, colour=colour), out)
+        _lines(conflict_lines(result.views, colour=colour, names=plan.names), out)
         print("dry run: nothing written", file=out)
     for page, saved in written or ():
         print(f"{page.title}: {saved_text(page, saved)}", file=out)

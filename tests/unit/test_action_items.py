@@ -264,3 +264,24 @@ def test_a_line_without_a_date_and_a_bar_opens_no_meeting(inlines):
     before = para("2023-12-13", 2)
     meetings = parse_document(doc(before, Paragraph(inlines, 2), item("[inform] x")))
     assert [m.date for m in meetings] == [dt.date(2023, 12, 13)]
+
+
+def test_the_previews_name_a_mentioned_user_as_people_does():
+    body = (
+        '<p><ac:link><ri:user ri:account-id="acc-dave"/></ac:link> and'
+        ' <ac:link><ri:user ri:username="x"/></ac:link></p>'
+    )
+    assert storage_markdown(body, {"acc-dave": "Dave"}) == "@Dave and @x"
+
+
+def test_the_dry_run_diff_shows_a_task_with_its_assignees_name(tmp_path):
+    from syncer.planner import Planner
+    from syncer.report import diff_lines
+    from syncer.settings import Publishing
+    from tests.fakes.memory_store import MemoryPageStore
+
+    people = People({"dave": "acc-dave"}, names={"acc-dave": "Dave"})
+    publishing = Publishing("Arch Hours: {year}", DETECT, people)
+    notes = doc(para("2023-12-20", 2), item("[inform] x"), item("Dave to fix it", 1))
+    plan = Planner(publishing, MemoryPageStore()).plan(notes, "notes")
+    assert "+  * [ ] @Dave to fix it" in list(diff_lines(plan))
