@@ -20,8 +20,10 @@ _NS = "{urn:confluence:ri}"
 COMPLETE, INCOMPLETE = "complete", "incomplete"
 # How a mention names its user: Cloud an account id, Data Center a user key or a username.
 USER_ATTRIBUTES = ("account-id", "userkey", "username")
-# What a task's words leave out: dates, nested tasks, bookkeeping, editor placeholders.
-_UNSHOWN = ("time", "ac:task-list", "ac:task-id", "ac:task-status", "ac:placeholder", "")
+# What a task's words leave out: dates, nested tasks and notes (a list under it: the index
+# shows a task in one line), bookkeeping, editor placeholders.
+_UNSHOWN = {"time", "ac:task-list", "ul", "ol", "ac:task-id", "ac:task-status", "ac:placeholder"}
+_UNSHOWN.add("")  # text, not an element
 
 
 @dataclass(frozen=True)

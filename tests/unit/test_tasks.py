@@ -76,12 +76,13 @@ def test_a_task_is_due_on_its_first_readable_date() -> None:
     assert tasks_in(task_list(task("no date")))[0][1].due is None
 
 
-def test_a_tasks_words_leave_out_mentions_dates_and_nested_tasks_but_keep_links() -> None:
+def test_a_tasks_words_leave_out_mentions_dates_nested_tasks_and_notes_but_keep_links() -> None:
     body = (
         '<ac:link><ri:user ri:account-id="a1" /></ac:link>  to make <strong>issue</strong> in '
         '<ac:link><ri:page ri:content-title="Config" /><ac:link-body>config repo</ac:link-body>'
         '</ac:link> by <time datetime="2024-01-05" />'
         f"<ac:task-list>{task('nested one', task_id='2')}</ac:task-list>"
+        "<ul><li>a note under it</li></ul>"
     )
     found = tasks_in(task_list(task(body, done=True, task_id="7")))
     outer, inner = (t for _node, t in found)
