@@ -38,7 +38,6 @@ from syncer.tasks import (
     status_of,
     status_text,
     tasks_in,
-    tick_key,
     ticked,
 )
 from syncer.xhtml import Node, copied, digest, parse_fragment, storage_text
@@ -289,7 +288,7 @@ class _Merger:
         if ours.page_form != 2 or not tasks_in(section.nodes):
             return False
         ticked_in_doc = self.ticked.get(section.date, frozenset())
-        written = (lambda task: False, lambda task: tick_key(task) in ticked_in_doc)
+        written = (lambda key: False, lambda key: key in ticked_in_doc)
         hashes = (section_hash(as_ticked(section.nodes, ticks), 2) for ticks in written)
         return ours.page in hashes
 

@@ -10,6 +10,7 @@ tick tasks in Confluence, so a render of the doc never unticks one.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -62,6 +63,7 @@ def keep_ticks(
     render changes, each with its new status: what must be written, if anything."""
     on_page = tasks_in(page)
     element = {id(task): node for node, task in on_page}
+    key = dict(zip((id(t) for _n, t in on_page), tick_keys([t for _n, t in on_page]), strict=True))
     by_body: dict[str, list[Task]] = {}
     for _node, task in on_page:
         by_body.setdefault(task.body, []).append(task)
@@ -72,7 +74,7 @@ def keep_ticks(
         if old is None:
             done = task.done
         else:  # news when the page's task, by the words we last gave it, was not ticked then
-            done = old.done or (task.done and tick_key(old) not in ticked_in_doc_before)
+            done = old.done or (task.done and key[id(old)] not in ticked_in_doc_before)
         _set_status(node, done)
         if old is not None and old.done != done:
             changes.append((element[id(old)], done))
@@ -89,21 +91,30 @@ def status_text(done: bool) -> str:
 
 
 def ticked(nodes: Sequence[Node]) -> frozenset[str]:
-    """The tasks a render of the doc shows done, each by a hash of its body: ids are places
-    in the meeting (a task added above another moves it to the next id), words are not."""
-    return frozenset(tick_key(task) for _node, task in tasks_in(nodes) if task.done)
+    """The tasks a render of the doc shows done, by ``tick_keys``: ids are places in the
+    meeting (a task added above another moves it to the next id), words are not."""
+    found = [task for _node, task in tasks_in(nodes)]
+    return frozenset(k for k, task in zip(tick_keys(found), found, strict=True) if task.done)
 
 
-def tick_key(task: Task) -> str:
-    """How the state names a task the doc ticked: by its words."""
-    return digest(task.body)
+def tick_keys(tasks: Sequence[Task]) -> list[str]:
+    """How the state names each task of a section, in order: by a hash of its words; a
+    second task with the same words also by which of them it is."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for task in tasks:
+        words = digest(task.body)
+        keys.append(f"{words}#{seen[words]}" if seen[words] else words)
+        seen[words] += 1
+    return keys
 
 
-def as_ticked(nodes: Sequence[Node], done: Callable[[Task], bool]) -> list[Node]:
-    """Copies of ``nodes`` with each task's status as ``done`` says."""
+def as_ticked(nodes: Sequence[Node], done: Callable[[str], bool]) -> list[Node]:
+    """Copies of ``nodes`` with each task's status as ``done`` says of its ``tick_keys``."""
     holder = copied(nodes)
-    for node, task in tasks_in(list(holder)):
-        _set_status(node, done(task))
+    found = tasks_in(list(holder))
+    for (node, _task), key in zip(found, tick_keys([t for _n, t in found]), strict=True):
+        _set_status(node, done(key))
     return list(holder)
 
 

@@ -405,3 +405,13 @@ def test_a_section_hashed_before_ticks_were_the_pages_is_ours_though_someone_tic
     assert desk.sync() == Status.UPDATED
     assert desk.shown() == {"book room": True, "send notes": False}
     assert "then ship" in desk.body
+
+
+def test_two_tasks_with_the_same_words_each_have_their_own_tick_history() -> None:
+    desk = Desk()
+    desk.tasks = [("call", True), ("call", False)]
+    desk.sync()
+    assert [t.done for _n, t in tasks_in(nodes(desk.body))] == [True, False]
+    desk.tasks = [("call", True), ("call", True)]  # the doc ticks the second one too
+    assert desk.sync() == Status.UPDATED
+    assert [t.done for _n, t in tasks_in(nodes(desk.body))] == [True, True]
