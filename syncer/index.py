@@ -19,7 +19,7 @@ from syncer.model import plain_text
 from syncer.page_view import PageView, heading_text
 from syncer.parse import ParseOptions, read_topic
 from syncer.render import NOBODY, People, status_macro
-from syncer.tasks import assignee_mention, tasks_in
+from syncer.tasks import tasks_in
 from syncer.xhtml import Node, parse_fragment
 from syncer.xml_text import escape
 
@@ -94,9 +94,8 @@ def open_action_items(title: str, page: PageView) -> list[ActionItem]:
             if node in claimed or task.done or not (task.words or task.assignee or task.due):
                 continue
             claimed.add(node)
-            mention = assignee_mention(node)
             words = _short(task.words)
-            items.append(ActionItem(section.date, title, anchor, mention, task.due, words))
+            items.append(ActionItem(section.date, title, anchor, task.mention, task.due, words))
         found[:0] = items
     return found
 

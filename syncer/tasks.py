@@ -29,25 +29,34 @@ _UNSHOWN.add("")  # text, not an element
 
 @dataclass(frozen=True)
 class Task:
-    """One task as a reader sees it. ``assignee`` is the user of its first mention (a Cloud
-    account id or a Data Center username, ``by_username`` says which); ``words`` is its text
-    without the mentions and dates, whitespace collapsed; ``body`` its body's reader form,
-    what matches a task across renders."""
+    """One task as a reader sees it. ``mention`` is the user it is assigned to, as its first
+    mention writes it (the ``ri:user`` attribute, one of ``USER_ATTRIBUTES``, and its value:
+    to mention the same user elsewhere in the form the page's Confluence gave it); ``words``
+    is its text without the mentions and dates, whitespace collapsed; ``body`` its body's
+    reader form, what matches a task across renders."""
 
     id: str
     done: bool
     words: str
     body: str
-    assignee: str | None = None
-    by_username: bool = False
+    mention: tuple[str, str] | None = None
     due: dt.date | None = None
+
+    @property
+    def assignee(self) -> str | None:
+        """A Cloud account id, a Data Center user key or username (``by_username``)."""
+        return self.mention[1] if self.mention else None
+
+    @property
+    def by_username(self) -> bool:
+        return self.mention is not None and self.mention[0] == "username"
 
 
 def tasks_in(nodes: Sequence[Node]) -> list[tuple[Node, Task]]:
     """Every task below ``nodes``, in document order, with the ``ac:task`` element it is."""
     found = []
     for node in nodes:
-        for task in node.iter("{urn:confluence:ac}task") if _is_element(node) else ():
+        for task in node.iter("{urn:confluence:ac}task"):
             found.append((task, _read(task)))
     return found
 
@@ -151,32 +160,14 @@ def _read(task: Node) -> Task:
             body = part
     if body is None:
         return Task(task_id, status == COMPLETE, "", "")
-    assignee, by_username = _first_user(body)
     return Task(
         task_id,
         status == COMPLETE,
         " ".join(_words(body)).strip(),
         reader_form_of(body),
-        assignee,
-        by_username,
+        _first_mention(body),
         _first_date(body),
     )
-
-
-def assignee_mention(task: Node) -> tuple[str, str] | None:
-    """The ``ri:user`` attribute (one of ``USER_ATTRIBUTES``) and value of the user a task is
-    assigned to, as its first mention writes it: to mention the same user elsewhere in the
-    form the page's Confluence gave it."""
-    body = next((part for part in task if name_of(part) == "ac:task-body"), None)
-    return _first_mention(body) if body is not None else None
-
-
-def _first_user(body: Node) -> tuple[str | None, bool]:
-    mention = _first_mention(body)
-    if mention is None:
-        return None, False
-    attribute, user = mention
-    return user, attribute == "username"
 
 
 def _first_mention(body: Node) -> tuple[str, str] | None:
@@ -213,18 +204,13 @@ def _shown(node: Node) -> bool:
     """Whether a reader sees ``node``'s words as the task's: not a mention, a date, a nested
     task, the task's bookkeeping or an editor's placeholder, which the page does not show
     (a comment or other element is, its words are)."""
-    name = name_of(node) if _is_element(node) else ""
+    name = name_of(node)
     if name == "ac:link":
         return node.find(f".//{_NS}user") is None
     return name not in _UNSHOWN
 
 
 def _set_status(task: Node, done: bool) -> None:
-    for part in task:
-        if name_of(part) == "ac:task-status":
-            part.text = COMPLETE if done else INCOMPLETE
-            return
-
-
-def _is_element(node: object) -> bool:
-    return isinstance(getattr(node, "tag", None), str)
+    status = status_of(task)
+    if status is not None:
+        status.text = COMPLETE if done else INCOMPLETE
