@@ -32,14 +32,7 @@ from syncer.page_view import PageView, Section
 from syncer.reading import PAGE_FORM, reader_form, section_hash
 from syncer.state import SectionRecord
 from syncer.status import Status
-from syncer.tasks import (
-    as_ticked,
-    keep_ticks,
-    status_of,
-    status_text,
-    tasks_in,
-    ticked,
-)
+from syncer.tasks import as_ticked, keep_ticks, status_of, status_text, tasks_in, ticked
 from syncer.xhtml import Node, copied, digest, parse_fragment, storage_text
 
 
@@ -189,45 +182,41 @@ class _Merger:
         # The page's ticks go into the render; a tick the doc adds is news to the page.
         news = keep_ticks(section.nodes, nodes, ours.ticked if ours else frozenset())
         status, reason = self._decide(section, target, wanted)
+        if status == Status.EDITED and news:
+            self._tick_in_place(news)
+            self._learn_ticks(date)
+            reason = "a task was ticked in the doc; the page's edits kept"
+            self.decided[date] = Decision(date, Status.UPDATED, reason)
+            return
         if status == Status.UNCHANGED and news:
             status, reason = Status.UPDATED, "a task was ticked in the doc"
-        elif status == Status.EDITED and news and ours:
-            self._tick_in_place(section, news, ours)
-            status, reason = Status.UPDATED, "a task was ticked in the doc; the page's edits kept"
-            self.decided[date] = Decision(date, status, reason)
-            return
         self.decided[date] = Decision(date, status, reason)
         if status == Status.UPDATED:
             self._replace(section, nodes, wanted, target)
         elif status == Status.UNCHANGED and not self._recorded(section, wanted):
-            self.new_state[date.isoformat()] = self._written(
-                target, wanted, self.version - 1, self.ticked[date]
-            )
+            self.new_state[date.isoformat()] = self._written(date, target, wanted, self.version - 1)
         elif status == Status.CONFLICT:
             self.clashes[date] = Clash(self.view.reader_form(section), target)
-        self._learn_ticks(date, status)
+        if status in (Status.UNCHANGED, Status.EDITED):
+            self._learn_ticks(date)
 
-    def _learn_ticks(self, date: dt.date, status: Status) -> None:
+    def _learn_ticks(self, date: dt.date) -> None:
         """Keep what the doc ticks now for a meeting it agrees with, or that someone edited,
         whether or not anything is written: a tick the doc shows at one sync is not news at
-        the next (so a person's untick stays), and one it takes off and puts back is."""
+        the next (so a person's untick stays), and one it takes off and puts back is. The
+        record still holds what we wrote."""
         record = self.new_state.get(date.isoformat())
-        ticked_now = self.ticked[date]
-        if status in (Status.UNCHANGED, Status.EDITED) and record and record.ticked != ticked_now:
-            self.new_state[date.isoformat()] = dataclasses.replace(record, ticked=ticked_now)
+        if record and record.ticked != self.ticked[date]:
+            self.new_state[date.isoformat()] = dataclasses.replace(record, ticked=self.ticked[date])
 
-    def _tick_in_place(
-        self, section: Section, news: list[tuple[Node, bool]], ours: SectionRecord
-    ) -> None:
+    def _tick_in_place(self, news: list[tuple[Node, bool]]) -> None:
         """Tick the doc's newly ticked tasks on a section someone edited, touching nothing
-        but their status; the state learns the doc's ticks, and still holds what we wrote."""
+        but their status."""
         for task, done in news:
             status = status_of(task)
             if status is not None:
                 span = self.view.span(status)
                 self.edits.append((span.start, span.end, status_text(done)))
-        ticked_now = self.ticked[section.date]
-        self.new_state[section.date.isoformat()] = dataclasses.replace(ours, ticked=ticked_now)
 
     def _decide(self, section: Section, target: str, wanted: Rendered) -> tuple[Status, str]:
         """The three-way decision for a meeting on the page and in the doc."""
@@ -275,9 +264,7 @@ class _Merger:
             text = storage_text(copied(nodes))
         raw = self.view.raw(section)
         self.edits.append((section.start, section.end, text + (raw[len(raw.rstrip()) :] or "\n")))
-        self.new_state[date] = self._written(
-            target, wanted, self.version, self.ticked[section.date]
-        )
+        self.new_state[date] = self._written(section.date, target, wanted, self.version)
 
     def _as_we_wrote(self, section: Section, ours: SectionRecord) -> bool:
         """Whether the section reads as we last wrote it. A form-2 hash read task statuses,
@@ -287,7 +274,7 @@ class _Merger:
             return True
         if ours.page_form != 2 or not tasks_in(section.nodes):
             return False
-        ticked_in_doc = self.ticked.get(section.date, frozenset())
+        ticked_in_doc = self.ticked[section.date]
         written = (lambda key: False, lambda key: key in ticked_in_doc)
         hashes = (section_hash(as_ticked(section.nodes, ticks), 2) for ticks in written)
         return ours.page in hashes
@@ -327,15 +314,11 @@ class _Merger:
             return
         self.edits.append((placement.offset, placement.offset, wanted.section + "\n"))
         target = reader_form(self.nodes[date])
-        self.new_state[date.isoformat()] = self._written(
-            target, wanted, self.version, self.ticked[date]
-        )
+        self.new_state[date.isoformat()] = self._written(date, target, wanted, self.version)
 
-    @staticmethod
-    def _written(
-        target: str, wanted: Rendered, version: int, ticked: frozenset[str]
-    ) -> SectionRecord:
-        return SectionRecord(digest(target), wanted.doc[FORM], version, PAGE_FORM, FORM, ticked)
+    def _written(self, date: dt.date, target: str, wanted: Rendered, version: int) -> SectionRecord:
+        page, doc, ticks = digest(target), wanted.doc[FORM], self.ticked[date]
+        return SectionRecord(page, doc, version, PAGE_FORM, FORM, ticks)
 
 
 def _same_doc(ours: SectionRecord, wanted: Rendered) -> bool:
