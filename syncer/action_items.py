@@ -14,9 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from syncer.model import BodyBlock, Inline, Item, ItemList, Text, Topic
+from syncer.model import BodyBlock, Inline, Item, ItemList, Text, Topic, is_person_chip
 
-CHECKLISTS, DETECT = "checklists", "detect"
 DEFAULT_PREFIXES = ("AI:", "TODO", "[action]")
 _PROMISE = re.compile(r"\s+(?:to|will)\b", re.IGNORECASE)
 
@@ -36,7 +35,7 @@ class ActionItems:
         first = inlines[0] if inlines else None
         if not isinstance(first, Text):
             return None
-        if first.link and first.link.startswith("mailto:"):  # a person chip
+        if is_person_chip(first):
             rest = inlines[1] if len(inlines) > 1 else None
             promised = isinstance(rest, Text) and not rest.link and _PROMISE.match(rest.text)
             return inlines if promised else None

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from syncer.dates import read_date
-from syncer.model import BOLD, Block, DateChip, Inline, Paragraph, Text
+from syncer.model import BOLD, Block, DateChip, Inline, Paragraph, Text, is_person_chip
 
 LABEL = "Attendees:"
 _LABELLED = re.compile(r"\s*(?:attendees|participants)(?!\w)\s*:?\s*", re.IGNORECASE)
@@ -68,7 +68,7 @@ def attendees_first(blocks: Sequence[Block]) -> list[Block]:
 
 
 def _attendees(block: Paragraph, first: bool) -> Paragraph | None:
-    if block.heading or not any(_is_chip(inline) for inline in block.inlines):
+    if block.heading or not any(is_person_chip(inline) for inline in block.inlines):
         return None
     head = block.inlines[0]
     labelled = isinstance(head, Text) and not head.link and _LABELLED.match(head.text)
@@ -79,7 +79,7 @@ def _attendees(block: Paragraph, first: bool) -> Paragraph | None:
     if not labelled and not (first and _only_chips(rest)):
         return None
     if _only_chips(rest):
-        chips = [inline for inline in rest if _is_chip(inline)]
+        chips = [inline for inline in rest if is_person_chip(inline)]
         rest = tuple(part for chip in chips for part in (Text(", "), chip))[1:]
     return Paragraph((Text(LABEL, frozenset({BOLD})), Text(" "), *rest))
 
@@ -87,10 +87,6 @@ def _attendees(block: Paragraph, first: bool) -> Paragraph | None:
 def _only_chips(inlines: Sequence[Inline]) -> bool:
     """Person chips with nothing but commas and spaces between them."""
     return all(
-        _is_chip(inline) or (isinstance(inline, Text) and _BETWEEN.fullmatch(inline.text))
+        is_person_chip(inline) or (isinstance(inline, Text) and _BETWEEN.fullmatch(inline.text))
         for inline in inlines
     )
-
-
-def _is_chip(inline: Inline) -> bool:
-    return isinstance(inline, Text) and bool(inline.link and inline.link.startswith("mailto:"))

@@ -30,6 +30,11 @@ class Text:
     link: str | None = None
 
 
+def is_person_chip(inline: object) -> bool:
+    """A Google person chip, as the readers give it: text linked to its ``mailto:``."""
+    return isinstance(inline, Text) and bool(inline.link and inline.link.startswith("mailto:"))
+
+
 @dataclass(frozen=True)
 class LineBreak:
     """A soft line break inside a paragraph (Google's U+000B, an HTML ``<br>``)."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Iterator, Mapping
@@ -74,10 +75,15 @@ class People:
         keys = (person_key(name) for name in names if name)
         return next((self.users[key] for key in keys if key in self.users), None)
 
+    @functools.cached_property
+    def known_names(self) -> frozenset[str]:
+        """The names (not e-mails) ``users`` knows, as ``person_key``s."""
+        return frozenset(key for key in self.users if "@" not in key)
+
     def named_first(self, text: str) -> tuple[str, int] | None:
         """The user whose name ``text`` starts with (as a whole word), and where the name
         ends: a task's assignee, as in "Dave to make an issue"."""
-        found = name_at_start(text, frozenset(k for k in self.users if "@" not in k))
+        found = name_at_start(text, self.known_names)
         user = self.user(found.group().lstrip(" @")) if found else None
         return (user, found.end()) if user and found else None
 
@@ -281,25 +287,28 @@ def _render_list(block: ItemList, context: _Context) -> str:
 
 
 def _render_task(item: Item | Topic, context: _Context) -> str:
-    """A checklist item as a Confluence task; what is nested under it stays in its body. A
-    name ``[people]`` knows at its start is a mention, which Confluence takes as its
-    assignee (as it does a person chip anywhere in it)."""
+    """A checklist item as a Confluence task; what is nested under it stays in its body."""
     status = "complete" if item.done else "incomplete"
-    first = item.inlines[0] if item.inlines else None
-    named = context.people.named_first(first.text) if isinstance(first, Text) else None
-    if isinstance(first, Text) and not first.link and named:
-        user, end = named
-        rest = (Text(first.text[end:], first.marks), *item.inlines[1:])
-        body = _marked(context.people.mention(user), first.marks) + _render_item(
-            replace(item, inlines=rest), context
-        )
-    else:
-        body = _render_item(item, context)
     return (
         f"<ac:task><ac:task-id>{context.task_id()}</ac:task-id>"
         f"<ac:task-status>{status}</ac:task-status>"
-        f"<ac:task-body>{body}</ac:task-body></ac:task>"
+        f"<ac:task-body>{_assigned(item, context)}</ac:task-body></ac:task>"
     )
+
+
+def _assigned(item: Item | Topic, context: _Context) -> str:
+    """A task's text, a name ``[people]`` knows at its start made a mention, which
+    Confluence takes as its assignee (as it does a person chip anywhere in it)."""
+    first = item.inlines[0] if item.inlines else None
+    if not isinstance(first, Text) or first.link:
+        return _render_item(item, context)
+    named = context.people.named_first(first.text)
+    if named is None:
+        return _render_item(item, context)
+    user, end = named
+    rest = (Text(first.text[end:], first.marks), *item.inlines[1:])
+    mention = _marked(context.people.mention(user), first.marks)
+    return mention + _render_item(replace(item, inlines=rest), context)
 
 
 def _render_item(item: Item | Topic, context: _Context) -> str:

@@ -210,8 +210,7 @@ def _publishing(
     usernames = isinstance(target, ConfluenceSettings) and not target.cloud
     people = _people(tables["people"].values, usernames, problems)
     meetings = tables["meetings"]
-    names = frozenset(key for key in people.users if "@" not in key)
-    found = ActionItems(meetings["action_items"], meetings["action_prefixes"], names)
+    found = ActionItems(meetings["action_items"], meetings["action_prefixes"], people.known_names)
     parse = ParseOptions(_aliases(tables["tags"], problems), meetings["date_order"], found)
     return Publishing(title, parse, people)
 
