@@ -59,7 +59,7 @@ PAGE_FORM = 3
 PAGE_FORMS = (1, 2, 3)
 # Form 2 read a task's status as part of the section, and the editor's span round a task's
 # text as a mark; form 3 does neither (a tick is no edit, the span no one's choice).
-_AS_FORM_2: ContextVar[bool] = ContextVar("status_read", default=False)
+_AS_FORM_2: ContextVar[bool] = ContextVar("as_form_2", default=False)
 
 
 def section_hash(nodes: Sequence[Node], form: int = PAGE_FORM) -> str:

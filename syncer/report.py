@@ -336,13 +336,14 @@ def _task_item(soup: BeautifulSoup, task: Tag) -> None:
     done = status is not None and status.get_text().strip() == "complete"
     item = soup.new_tag("li")
     item.append(f"[{'x' if done else ' '}] ")
-    due = body.find("time") if body else None
-    for paragraph in body.find_all("p") if body else ():
-        paragraph.unwrap()  # Cloud's editor wraps a task's text in one
-    for part in list(body.contents) if body else ():
-        item.append(part.extract())
-    if due is not None:
-        item.append(f" (due {due.get('datetime')})")
+    if body is not None:
+        due = body.find("time")
+        for paragraph in body.find_all("p"):
+            paragraph.unwrap()  # Cloud's editor wraps a task's text in one
+        for part in list(body.contents):
+            item.append(part.extract())
+        if due is not None:
+            item.append(f" (due {due.get('datetime')})")
     task.replace_with(item)
 
 
