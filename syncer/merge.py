@@ -32,7 +32,7 @@ from syncer.page_view import PageView, Section
 from syncer.reading import PAGE_FORM, reader_form, section_hash
 from syncer.state import SectionRecord
 from syncer.status import Status
-from syncer.tasks import as_ticked, keep_ticks, status_of, status_text, tasks_in, ticked
+from syncer.tasks import as_ticked, has_tasks, keep_ticks, status_of, status_text, ticked
 from syncer.xhtml import Node, copied, digest, parse_fragment, storage_text
 
 
@@ -260,7 +260,7 @@ class _Merger:
         if comments:
             text, lost = anchored(nodes, comments)
             self.notes += [_lost_place(comment, date) for comment in lost]
-        elif tasks_in(nodes):  # with the page's ticks
+        elif has_tasks(nodes):  # with the page's ticks
             text = storage_text(copied(nodes))
         raw = self.view.raw(section)
         self.edits.append((section.start, section.end, text + (raw[len(raw.rstrip()) :] or "\n")))
@@ -272,7 +272,7 @@ class _Merger:
         wrote, the doc's (from the Docs API, none ticked)."""
         if section_hash(section.nodes, ours.page_form) == ours.page:
             return True
-        if ours.page_form != 2 or not tasks_in(section.nodes):
+        if ours.page_form != 2 or not has_tasks(section.nodes):
             return False
         ticked_in_doc = self.ticked[section.date]
         written = (lambda key: False, lambda key: key in ticked_in_doc)

@@ -18,6 +18,7 @@ from syncer.reading import reader_form_of
 from syncer.xhtml import Node, copied, digest, name_of
 
 _NS = "{urn:confluence:ri}"
+_TASK = "{urn:confluence:ac}task"
 COMPLETE, INCOMPLETE = "complete", "incomplete"
 # How a mention names its user: Cloud an account id, Data Center a user key or a username.
 USER_ATTRIBUTES = ("account-id", "userkey", "username")
@@ -54,11 +55,12 @@ class Task:
 
 def tasks_in(nodes: Sequence[Node]) -> list[tuple[Node, Task]]:
     """Every task below ``nodes``, in document order, with the ``ac:task`` element it is."""
-    found = []
-    for node in nodes:
-        for task in node.iter("{urn:confluence:ac}task"):
-            found.append((task, _read(task)))
-    return found
+    return [(task, _read(task)) for node in nodes for task in node.iter(_TASK)]
+
+
+def has_tasks(nodes: Sequence[Node]) -> bool:
+    """Whether any task is below ``nodes`` (without reading one)."""
+    return any(next(node.iter(_TASK), None) is not None for node in nodes)
 
 
 def keep_ticks(
